@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+
+
+class CqTeam(models.Model):
+    """A department that receives and handles customer feedback (责任部门)."""
+
+    _name = "cq.team"
+    _description = "Customer Quality Team"
+    _inherit = ["mail.alias.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Manager",
+        tracking=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+        help="Approves this team's ordinary decisions and receives its escalations.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "cq_team_member_rel",
+        "team_id",
+        "user_id",
+        string="Members",
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    ticket_ids = fields.One2many("cq.ticket", "team_id", string="Tickets")
+    open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    overdue_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+
+    def _compute_ticket_counts(self):
+        Ticket = self.env["cq.ticket"]
+        open_domain = [("team_id", "in", self.ids), ("state", "not in", ("closed", "cancelled"))]
+        open_counts = dict(Ticket._read_group(open_domain, ["team_id"], ["__count"]))
+        overdue_counts = dict(
+            Ticket._read_group(open_domain + [("is_overdue", "=", True)], ["team_id"], ["__count"])
+        )
+        for team in self:
+            team.open_ticket_count = open_counts.get(team, 0)
+            team.overdue_ticket_count = overdue_counts.get(team, 0)
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("cq.ticket")
+        if self.id:
+            defaults = dict(values.get("alias_defaults") or {})
+            defaults.update(team_id=self.id, company_id=self.company_id.id, channel="email")
+            values["alias_defaults"] = defaults
+        return values
+
+    @api.model
+    def _cq_default_team(self, company):
+        return self.search([("company_id", "=", company.id)], limit=1)
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_quality.cq_ticket_action")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
+        return action

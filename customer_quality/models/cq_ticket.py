@@ -1,0 +1,1479 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare, html2plaintext, is_html_empty
+
+from .cq_category import CLASSIFICATIONS
+from .cq_deadline_rule import SEVERITIES, to_naive_utc
+
+STATES = [
+    ("draft", "New"),
+    ("assigned", "Assigned"),
+    ("investigating", "Investigation"),
+    ("to_approve", "Waiting Approval"),
+    ("approved", "Approved"),
+    ("replied", "Replied"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+OPEN_STATES = ("draft", "assigned", "investigating", "to_approve", "approved", "replied")
+
+FEEDBACK_TYPES = [
+    ("complaint", "Complaint"),
+    ("quality_feedback", "Quality feedback"),
+    ("return_request", "Return request"),
+    ("suggestion", "Suggestion"),
+    ("expectation_current", "Expectation on current products"),
+    ("expectation_future", "Expectation on future products"),
+    ("praise", "Praise"),
+]
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("letter", "Letter"),
+    ("fax", "Fax"),
+    ("email", "Email"),
+    ("visit", "Visit"),
+    ("field_service", "Field service"),
+    ("portal", "Portal"),
+    ("distributor", "Distributor"),
+    ("survey", "Survey"),
+    ("other", "Other"),
+]
+# Oral channels: the recorder must read the record back to the customer (复述确认).
+ORAL_CHANNELS = ("phone", "visit", "field_service")
+
+CAUSE_CATEGORIES = [
+    ("our_product", "Our product"),
+    ("our_service", "Our service"),
+    ("carrier", "Carrier"),
+    ("supplier", "Supplier"),
+    ("customer_misuse", "Customer misuse"),
+    ("no_fault", "No fault found"),
+]
+
+APPROVAL_LEVELS = [
+    ("team_manager", "Department manager"),
+    ("quality_manager", "Quality manager"),
+    ("general_manager", "General manager"),
+]
+
+SATISFACTION = [
+    ("very_satisfied", "Very satisfied"),
+    ("satisfied", "Satisfied"),
+    ("neutral", "Neutral"),
+    ("dissatisfied", "Dissatisfied"),
+    ("very_dissatisfied", "Very dissatisfied"),
+]
+
+# The serious-complaint criteria of the procedures, each a checkbox.
+SERIOUS_CRITERIA = (
+    "serious_safety",
+    "serious_compensation",
+    "serious_external",
+    "serious_repeated",
+    "serious_authority",
+    "serious_batch_return",
+)
+
+# Fields whose change moves the deadlines.
+DEADLINE_FIELDS = {
+    "received_date",
+    "severity",
+    "urgent",
+    "visit_required",
+    "line_stop",
+    "customer_unreachable",
+    "company_id",
+}
+
+SEVERITY_FIELDS = {*SERIOUS_CRITERIA, "loss_amount", "severity_override", "company_id"}
+
+# Which step meets which deadlines.
+MET_BY = {
+    "submit": ("handoff",),
+    "acknowledge": ("first_reply",),
+    "visit": ("site_visit",),
+    "request_approval": ("determination",),
+    "reply": ("first_reply", "determination", "solution", "urgent"),
+}
+
+
+class CqTicket(models.Model):
+    """A piece of customer voice: complaint, feedback, suggestion, praise…"""
+
+    _name = "cq.ticket"
+    _description = "Customer Quality Ticket"
+    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _order = "received_date desc, id desc"
+    _check_company_auto = True
+    _mailing_enabled = True
+    _primary_email = "email_from"
+
+    # ------------------------------------------------------------------
+    # Identity
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        "Number", readonly=True, copy=False, default="/", index="trigram", help="CQ/year/number"
+    )
+    subject = fields.Char(tracking=True, help="A short title of the feedback.")
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        STATES, default="draft", required=True, tracking=True, copy=False, index=True
+    )
+    feedback_type = fields.Selection(
+        FEEDBACK_TYPES, string="Type", required=True, default="complaint", tracking=True
+    )
+    color = fields.Integer()
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="The customer (company) the feedback comes from.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact person",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    email_from = fields.Char(
+        "Email", compute="_compute_contact_details", store=True, readonly=False, precompute=True
+    )
+    phone = fields.Char(
+        "Phone", compute="_compute_contact_details", store=True, readonly=False, precompute=True
+    )
+    fax = fields.Char("Fax")
+    address = fields.Text(
+        compute="_compute_contact_details", store=True, readonly=False, precompute=True
+    )
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone", tracking=True, help="How the feedback reached us."
+    )
+    received_date = fields.Datetime(
+        "Received on",
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        help="All deadlines run from this moment.",
+    )
+    received_by_id = fields.Many2one(
+        "res.users",
+        string="Recorded by",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    description = fields.Html(
+        "What happened",
+        sanitize_style=True,
+        help="Time, place, people and events, in the customer's words.",
+    )
+    event_date = fields.Date("Occurred on")
+    event_place = fields.Char("Place")
+    people_involved = fields.Char("People involved")
+
+    # Goods
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale order",
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery",
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done'),"
+        " ('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True)
+    product_spec = fields.Char(
+        "Specification / model",
+        compute="_compute_product_spec",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    delivery_date = fields.Date(
+        compute="_compute_delivery_date", store=True, readonly=False, precompute=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Lot / serial",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    lot_name = fields.Char(
+        "Lot / machine serial (text)", help="When the goods are not tracked by lot in Odoo."
+    )
+    defective_qty = fields.Float("Defective quantity", digits="Product Unit of Measure")
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    attachment_count = fields.Integer("Photos and files", compute="_compute_attachment_count")
+
+    # Customer's demands
+    demand_site_visit = fields.Boolean("Site visit")
+    demand_replenishment = fields.Boolean("Replenishment")
+    demand_exchange = fields.Boolean("Exchange")
+    demand_return = fields.Boolean("Return")
+    demand_compensation = fields.Boolean("Claim / compensation")
+    demand_penalty = fields.Boolean("Penalty")
+    demand_repair = fields.Boolean("Repair")
+    demand_note = fields.Text("Other demands")
+
+    # Read-back (复述确认)
+    readback_confirmed = fields.Boolean("Read back", copy=False, tracking=True)
+    readback_date = fields.Datetime("Read back on", copy=False, readonly=True)
+    readback_user_id = fields.Many2one("res.users", "Read back by", copy=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Classification and severity
+    # ------------------------------------------------------------------
+    classification = fields.Selection(
+        CLASSIFICATIONS, default="product_quality", tracking=True, index=True
+    )
+    category_id = fields.Many2one(
+        "cq.category",
+        string="Category",
+        tracking=True,
+        domain="[('classification', '=', classification),"
+        " ('company_id', 'in', (False, company_id))]",
+    )
+    serious_safety = fields.Boolean("Safety risk", tracking=True)
+    serious_compensation = fields.Boolean("Compensation demanded", tracking=True)
+    serious_external = fields.Boolean(
+        "Media, lawyers, police, consumer association or government involved or likely",
+        tracking=True,
+    )
+    serious_repeated = fields.Boolean("Repeated failure in a short period", tracking=True)
+    serious_authority = fields.Boolean("Referred by an authority", tracking=True)
+    serious_batch_return = fields.Boolean("Whole-batch return", tracking=True)
+    loss_amount = fields.Monetary(
+        "Loss claimed",
+        currency_field="currency_id",
+        tracking=True,
+        help="Above the company's threshold the complaint is serious.",
+    )
+    severity_computed = fields.Selection(
+        SEVERITIES, compute="_compute_severity", store=True, string="Severity by criteria"
+    )
+    severity_override = fields.Selection(
+        SEVERITIES,
+        tracking=True,
+        copy=False,
+        help="Set by a quality manager, with a reason, to overrule the criteria.",
+    )
+    severity_override_reason = fields.Text(copy=False, tracking=True)
+    severity = fields.Selection(
+        SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
+    )
+    urgent = fields.Boolean("Urgent", tracking=True, help="急件: handled within its own deadline.")
+    serious_notified = fields.Boolean(copy=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Routing
+    # ------------------------------------------------------------------
+    team_id = fields.Many2one(
+        "cq.team",
+        string="Responsible department",
+        tracking=True,
+        index=True,
+        check_company=True,
+        default=lambda self: self.env["cq.team"]._cq_default_team(self.env.company),
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('share', '=', False), ('id', 'not in', complained_user_ids)]",
+    )
+    complained_user_ids = fields.Many2many(
+        "res.users",
+        "cq_ticket_complained_user_rel",
+        "ticket_id",
+        "user_id",
+        string="Staff complained about",
+        domain="[('share', '=', False)]",
+        help="被投诉人: they may never handle nor decide this complaint, and only quality "
+        "managers and the responsible person see it.",
+    )
+    is_staff_complaint = fields.Boolean(
+        compute="_compute_is_staff_complaint", store=True, index=True
+    )
+
+    # ------------------------------------------------------------------
+    # Deadlines
+    # ------------------------------------------------------------------
+    deadline_ids = fields.One2many("cq.ticket.deadline", "ticket_id", string="Deadlines")
+    visit_required = fields.Boolean("Site visit needed", tracking=True)
+    line_stop = fields.Boolean(
+        "Line-stopping problem", tracking=True, help="The site visit is due within hours."
+    )
+    customer_unreachable = fields.Boolean(
+        "Customer cannot be reached", tracking=True, help="Gives more time to answer."
+    )
+    visit_date = fields.Datetime("Visited on", copy=False, tracking=True)
+    first_reply_date = fields.Datetime("First reply on", copy=False, readonly=True)
+    date_deadline = fields.Datetime(
+        "Next deadline", compute="_compute_deadline_summary", store=True, tracking=True
+    )
+    is_overdue = fields.Boolean(compute="_compute_deadline_summary", store=True, index=True)
+    deadline_status = fields.Selection(
+        [
+            ("on_time", "On time"),
+            ("due_soon", "Due soon"),
+            ("overdue", "Overdue"),
+            ("met", "All met"),
+        ],
+        compute="_compute_deadline_summary",
+        store=True,
+    )
+
+    # ------------------------------------------------------------------
+    # Investigation
+    # ------------------------------------------------------------------
+    cause_category = fields.Selection(CAUSE_CATEGORIES, tracking=True)
+    fault_team_id = fields.Many2one(
+        "cq.team", string="Responsible department (fault)", tracking=True, check_company=True
+    )
+    fault_user_id = fields.Many2one(
+        "res.users", string="Responsible person (fault)", tracking=True, check_company=True
+    )
+    root_cause = fields.Text(tracking=True)
+    temporary_measure_1 = fields.Char("Temporary measure 1")
+    temporary_measure_2 = fields.Char("Temporary measure 2")
+    temporary_measure_3 = fields.Char("Temporary measure 3")
+    proposed_solution = fields.Text(tracking=True)
+    decision_amount = fields.Monetary(
+        "Amount of the decision",
+        currency_field="currency_id",
+        tracking=True,
+        help="Compensation, credit or replacement value the decision commits to; "
+        "it decides who approves.",
+    )
+    corrective_action = fields.Text(
+        "Corrective action (8D)",
+        tracking=True,
+        help="Required before a serious complaint can be closed.",
+    )
+
+    # ------------------------------------------------------------------
+    # Approval
+    # ------------------------------------------------------------------
+    approval_level = fields.Selection(
+        APPROVAL_LEVELS, compute="_compute_approval_level", store=True, tracking=True
+    )
+    approver_id = fields.Many2one(
+        "res.users",
+        compute="_compute_approver",
+        string="Approver",
+        help="Who the approval activity goes to.",
+    )
+    approved_by_id = fields.Many2one("res.users", "Approved by", copy=False, tracking=True)
+    approved_date = fields.Datetime("Approved on", copy=False, tracking=True)
+    approval_note = fields.Text(copy=False, tracking=True)
+
+    # ------------------------------------------------------------------
+    # Reply, acceptance, closure, follow-up
+    # ------------------------------------------------------------------
+    reply_action = fields.Text("Action taken")
+    reply_outcome = fields.Text("Outcome")
+    reply_reasons = fields.Text("Reasons")
+    reply_options = fields.Text(
+        "Further options", help="What else the customer can do if not satisfied."
+    )
+    reply_date = fields.Datetime("Replied on", copy=False, tracking=True)
+    customer_acceptance = fields.Selection(
+        [("accepted", "Accepted"), ("refused", "Not satisfied")],
+        copy=False,
+        tracking=True,
+    )
+    acceptance_date = fields.Datetime(copy=False, tracking=True)
+    acceptance_note = fields.Text(copy=False)
+    reopen_count = fields.Integer(copy=False, readonly=True)
+    closed_date = fields.Datetime("Closed on", copy=False, tracking=True)
+    follow_up_required = fields.Boolean("Follow-up call", tracking=True)
+    follow_up_date = fields.Datetime("Called on", copy=False, tracking=True)
+    handling_satisfaction = fields.Selection(
+        SATISFACTION, "Satisfaction with the handling", copy=False, tracking=True
+    )
+    follow_up_note = fields.Text(copy=False)
+
+    # Pending ledger (未了事宜台帐)
+    pending = fields.Boolean(
+        "In pending ledger", tracking=True, copy=False, index=True,
+        help="Cannot be settled now: reminded monthly until settled.",
+    )
+    pending_reason = fields.Text(copy=False, tracking=True)
+    pending_since = fields.Date(copy=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    can_submit = fields.Boolean(compute="_compute_can")
+    can_start = fields.Boolean(compute="_compute_can")
+    can_request_approval = fields.Boolean(compute="_compute_can")
+    can_approve = fields.Boolean(compute="_compute_can")
+    can_reply = fields.Boolean(compute="_compute_can")
+    can_record_acceptance = fields.Boolean(compute="_compute_can")
+    can_follow_up = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_reset = fields.Boolean(compute="_compute_can")
+    can_acknowledge = fields.Boolean(compute="_compute_can")
+    can_confirm_readback = fields.Boolean(compute="_compute_can")
+    can_record_visit = fields.Boolean(compute="_compute_can")
+    can_override_severity = fields.Boolean(compute="_compute_can")
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "Ticket numbers are unique per company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("contact_id", "partner_id")
+    def _compute_contact_details(self):
+        for ticket in self:
+            person = ticket.contact_id or ticket.partner_id
+            if not person:
+                continue
+            ticket.email_from = person.email or ticket.email_from
+            ticket.phone = person.phone or person.mobile or ticket.phone
+            address = (ticket.partner_id or person)._display_address(without_company=True)
+            ticket.address = address.strip() or ticket.address
+
+    @api.depends("product_id")
+    def _compute_product_spec(self):
+        for ticket in self:
+            if ticket.product_id:
+                ticket.product_spec = ticket.product_id.default_code or ticket.product_spec
+
+    @api.depends("picking_id")
+    def _compute_delivery_date(self):
+        for ticket in self:
+            if ticket.picking_id.date_done:
+                ticket.delivery_date = ticket.picking_id.date_done.date()
+
+    def _compute_attachment_count(self):
+        counts = dict(
+            self.env["ir.attachment"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for ticket in self:
+            ticket.attachment_count = counts.get(ticket.id, 0)
+
+    @api.depends(*SERIOUS_CRITERIA, "loss_amount", "severity_override", "company_id")
+    def _compute_severity(self):
+        for ticket in self:
+            threshold = ticket.company_id.cq_serious_loss_amount
+            serious = any(ticket[name] for name in SERIOUS_CRITERIA) or bool(
+                threshold
+                and float_compare(
+                    ticket.loss_amount, threshold, precision_rounding=ticket.currency_id.rounding
+                )
+                > 0
+            )
+            ticket.severity_computed = "serious" if serious else "general"
+            ticket.severity = ticket.severity_override or ticket.severity_computed
+
+    @api.depends("complained_user_ids")
+    def _compute_is_staff_complaint(self):
+        for ticket in self:
+            ticket.is_staff_complaint = bool(ticket.complained_user_ids)
+
+    @api.depends("deadline_ids.date_deadline", "deadline_ids.status")
+    def _compute_deadline_summary(self):
+        for ticket in self:
+            pending = ticket.deadline_ids.filtered(lambda d: d.status in ("on_time", "due_soon", "overdue"))
+            ticket.date_deadline = min(pending.mapped("date_deadline"), default=False)
+            statuses = set(pending.mapped("status"))
+            ticket.is_overdue = "overdue" in statuses
+            if not ticket.deadline_ids:
+                ticket.deadline_status = False
+            elif "overdue" in statuses:
+                ticket.deadline_status = "overdue"
+            elif "due_soon" in statuses:
+                ticket.deadline_status = "due_soon"
+            elif statuses:
+                ticket.deadline_status = "on_time"
+            else:
+                ticket.deadline_status = "met"
+
+    @api.depends("severity", "decision_amount", "company_id")
+    def _compute_approval_level(self):
+        for ticket in self:
+            company = ticket.company_id
+            amount = ticket.decision_amount
+            rounding = ticket.currency_id.rounding or 0.01
+
+            def reaches(threshold, amount=amount, rounding=rounding):
+                return threshold and float_compare(amount, threshold, precision_rounding=rounding) >= 0
+
+            if ticket.severity == "serious" or reaches(company.cq_gm_approval_amount):
+                ticket.approval_level = "general_manager"
+            elif reaches(company.cq_qm_approval_amount):
+                ticket.approval_level = "quality_manager"
+            else:
+                ticket.approval_level = "team_manager"
+
+    @api.depends("approval_level", "team_id.manager_id", "company_id")
+    def _compute_approver(self):
+        for ticket in self:
+            ticket.approver_id = ticket._cq_approver()
+
+    @api.depends_context("uid")
+    @api.depends("state", "user_id", "complained_user_ids", "approval_level", "team_id")
+    def _compute_can(self):
+        user = self.env.user
+        is_officer = user.has_group("customer_quality.group_cq_officer")
+        is_manager = user.has_group("customer_quality.group_cq_manager")
+        for ticket in self:
+            state = ticket.state
+            handler = is_officer or ticket.user_id == user
+            ticket.can_submit = state == "draft"
+            ticket.can_start = state == "assigned" and handler
+            ticket.can_request_approval = state == "investigating" and handler
+            ticket.can_approve = state == "to_approve" and ticket._cq_may_approve(user)
+            ticket.can_reply = state == "approved" and handler
+            ticket.can_record_acceptance = state == "replied" and handler
+            ticket.can_follow_up = (
+                state == "closed" and ticket.follow_up_required and not ticket.follow_up_date and handler
+            )
+            ticket.can_cancel = state in OPEN_STATES and (is_officer or state == "draft")
+            ticket.can_reset = state == "cancelled" and is_officer
+            ticket.can_acknowledge = state in OPEN_STATES and not ticket.first_reply_date
+            ticket.can_confirm_readback = state in OPEN_STATES and not ticket.readback_confirmed
+            ticket.can_record_visit = (
+                state in OPEN_STATES and ticket.visit_required and not ticket.visit_date
+            )
+            ticket.can_override_severity = is_manager and state in OPEN_STATES
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("user_id", "complained_user_ids")
+    def _check_recusal(self):
+        for ticket in self:
+            if ticket.user_id and ticket.user_id in ticket.complained_user_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is the person complained about in %(ticket)s and cannot be "
+                        "responsible for it.",
+                        user=ticket.user_id.name,
+                        ticket=ticket.name,
+                    )
+                )
+
+    @api.constrains("defective_qty", "picking_id", "product_id")
+    def _check_defective_qty(self):
+        for ticket in self:
+            if float_compare(ticket.defective_qty, 0.0, precision_digits=6) < 0:
+                raise ValidationError(self.env._("The defective quantity cannot be negative."))
+            if not (ticket.picking_id and ticket.product_id and ticket.defective_qty):
+                continue
+            delivered = ticket._cq_delivered_qty()
+            rounding = ticket.product_id.uom_id.rounding
+            if float_compare(ticket.defective_qty, delivered, precision_rounding=rounding) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The defective quantity (%(qty)s) is more than was delivered on "
+                        "%(picking)s (%(delivered)s %(uom)s).",
+                        qty=ticket.defective_qty,
+                        picking=ticket.picking_id.name,
+                        delivered=delivered,
+                        uom=ticket.product_id.uom_id.name,
+                    )
+                )
+
+    @api.constrains("partner_id", "sale_order_id", "picking_id", "contact_id")
+    def _check_customer_documents(self):
+        for ticket in self:
+            customer = ticket.partner_id.commercial_partner_id
+            if ticket.sale_order_id and ticket.sale_order_id.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Sale order %(order)s belongs to %(other)s, not to %(customer)s.",
+                        order=ticket.sale_order_id.name,
+                        other=ticket.sale_order_id.partner_id.commercial_partner_id.display_name,
+                        customer=customer.display_name or self.env._("no customer"),
+                    )
+                )
+            picking = ticket.picking_id
+            if picking:
+                if picking.partner_id.commercial_partner_id != customer:
+                    raise ValidationError(
+                        self.env._(
+                            "Delivery %(picking)s went to %(other)s, not to %(customer)s.",
+                            picking=picking.name,
+                            other=picking.partner_id.commercial_partner_id.display_name,
+                            customer=customer.display_name or self.env._("no customer"),
+                        )
+                    )
+                if picking.picking_type_code != "outgoing":
+                    raise ValidationError(
+                        self.env._("%(picking)s is not a delivery to a customer.", picking=picking.name)
+                    )
+                if ticket.sale_order_id and picking.sale_id and picking.sale_id != ticket.sale_order_id:
+                    raise ValidationError(
+                        self.env._(
+                            "Delivery %(picking)s belongs to %(picking_order)s, not to %(order)s.",
+                            picking=picking.name,
+                            picking_order=picking.sale_id.name,
+                            order=ticket.sale_order_id.name,
+                        )
+                    )
+            if ticket.contact_id and customer and ticket.contact_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=ticket.contact_id.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+
+    @api.constrains("picking_id", "product_id", "lot_id")
+    def _check_goods_on_delivery(self):
+        for ticket in self:
+            if ticket.lot_id and ticket.product_id and ticket.lot_id.product_id != ticket.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Lot %(lot)s is not a lot of %(product)s.",
+                        lot=ticket.lot_id.name,
+                        product=ticket.product_id.display_name,
+                    )
+                )
+            picking = ticket.picking_id
+            if not picking:
+                continue
+            moves = picking.move_ids.filtered(lambda m: m.state == "done")
+            if ticket.product_id and ticket.product_id not in moves.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s was not delivered on %(picking)s.",
+                        product=ticket.product_id.display_name,
+                        picking=picking.name,
+                    )
+                )
+            if ticket.lot_id and ticket.lot_id not in moves.move_line_ids.lot_id:
+                raise ValidationError(
+                    self.env._(
+                        "Lot %(lot)s was not delivered on %(picking)s.",
+                        lot=ticket.lot_id.name,
+                        picking=picking.name,
+                    )
+                )
+
+    @api.constrains("severity_override", "severity_override_reason")
+    def _check_severity_override_reason(self):
+        for ticket in self:
+            if ticket.severity_override and not (ticket.severity_override_reason or "").strip():
+                raise ValidationError(
+                    self.env._("Give the reason why the severity is overridden.")
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("severity_override"):
+                self._cq_check_manager(self.env._("override the severity"))
+        tickets = super().create(vals_list)
+        for ticket in tickets:
+            if ticket.name == "/":
+                # one sequence per company, never a gap-filling rename
+                ticket.name = (
+                    self.env["ir.sequence"]
+                    .with_company(ticket.company_id)
+                    .next_by_code("cq.ticket", sequence_date=ticket.received_date)
+                    or "/"
+                )
+        tickets._cq_sync_deadlines()
+        tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
+        return tickets
+
+    def write(self, vals):
+        if "severity_override" in vals or "severity_override_reason" in vals:
+            self._cq_check_manager(self.env._("override the severity"))
+        if "state" in vals and not self.env.context.get("cq_transition"):
+            raise UserError(self.env._("Use the buttons to move a ticket from one stage to the next."))
+        if vals.get("active") is False and any(t.state in OPEN_STATES for t in self):
+            raise UserError(self.env._("Only closed or cancelled tickets can be archived."))
+        if vals.get("readback_confirmed"):
+            vals.setdefault("readback_date", fields.Datetime.now())
+            vals.setdefault("readback_user_id", self.env.uid)
+        if "pending" in vals:
+            vals["pending_since"] = fields.Date.context_today(self) if vals["pending"] else False
+        result = super().write(vals)
+        if DEADLINE_FIELDS & set(vals):
+            self._cq_sync_deadlines()
+        if {"user_id", "team_id"} & set(vals):
+            self._cq_reassign_activities()
+        if SEVERITY_FIELDS & set(vals):
+            self.filtered(lambda t: t.severity == "serious" and not t.serious_notified)._cq_notify_serious()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_registered(self):
+        if any(ticket.state != "draft" for ticket in self):
+            raise UserError(
+                self.env._(
+                    "Registered tickets are records of the quality system: archive them "
+                    "once closed, never delete them."
+                )
+            )
+
+    def copy_data(self, default=None):
+        default = dict(default or {})
+        default.setdefault("name", "/")
+        return super().copy_data(default)
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        subject = (msg_dict.get("subject") or "").strip()
+        values.setdefault("subject", subject or self.env._("Email without subject"))
+        values.setdefault("channel", "email")
+        values.setdefault("feedback_type", "complaint")
+        values["description"] = msg_dict.get("body") or ""
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        email_from = msg_dict.get("email_from") or ""
+        if not author and email_from:
+            author = self.env["res.partner"]._mail_find_partner_from_emails([email_from], force_create=True)[0]
+        if author:
+            customer = author.commercial_partner_id
+            values.setdefault("partner_id", customer.id)
+            if author != customer:
+                values.setdefault("contact_id", author.id)
+        values.setdefault("email_from", email_from)
+        date = msg_dict.get("date")
+        if date:
+            values.setdefault("received_date", to_naive_utc(fields.Datetime.to_datetime(date)))
+        return super().message_new(msg_dict, custom_values=values)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for ticket in self:
+            person = ticket.contact_id or ticket.partner_id
+            if person:
+                ticket._message_add_suggested_recipient(
+                    recipients, partner=person, reason=self.env._("Customer")
+                )
+        return recipients
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values and self.state == "to_approve":
+            return self.env.ref("customer_quality.mt_cq_ticket_to_approve")
+        if "state" in init_values and self.state == "closed":
+            return self.env.ref("customer_quality.mt_cq_ticket_closed")
+        return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------------
+    # Actions: the workflow
+    # ------------------------------------------------------------------
+    def _cq_set_state(self, state, **values):
+        values["state"] = state
+        return self.with_context(cq_transition=True).write(values)
+
+    def action_confirm_readback(self):
+        self.ensure_one()
+        if self.readback_confirmed:
+            raise UserError(self.env._("The read-back of %s is already confirmed.", self.name))
+        self.write({"readback_confirmed": True})
+        return True
+
+    def action_submit(self):
+        """Hand the registered feedback to the responsible department."""
+        for ticket in self:
+            if ticket.state != "draft":
+                raise UserError(self.env._("%s has already been handed off.", ticket.name))
+            missing = []
+            if not ticket.partner_id:
+                missing.append(self.env._("customer"))
+            if is_html_empty(ticket.description):
+                missing.append(self.env._("what happened"))
+            if not ticket.team_id:
+                missing.append(self.env._("responsible department"))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s cannot be handed off yet; fill in: %(fields)s.",
+                        ticket=ticket.name,
+                        fields=", ".join(missing),
+                    )
+                )
+            if ticket.channel in ORAL_CHANNELS and not ticket.readback_confirmed:
+                raise UserError(
+                    self.env._(
+                        "Read the record back to the customer and confirm it before handing "
+                        "off %s (复述确认).",
+                        ticket.name,
+                    )
+                )
+        for ticket in self:
+            if not ticket.user_id:
+                ticket.user_id = ticket._cq_default_responsible()
+            ticket._cq_set_state("assigned")
+            ticket._cq_mark_met("submit")
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_investigate",
+                ticket.user_id,
+                ticket._cq_deadline_of("determination"),
+            )
+            if ticket.visit_required:
+                ticket._cq_schedule(
+                    "customer_quality.mail_activity_type_cq_site_visit",
+                    ticket.user_id,
+                    ticket._cq_deadline_of("site_visit"),
+                )
+        return True
+
+    def action_start_investigation(self):
+        for ticket in self:
+            ticket._cq_check_handler()
+            if ticket.state != "assigned":
+                raise UserError(self.env._("%s is not waiting to be investigated.", ticket.name))
+            ticket._cq_set_state("investigating")
+        return True
+
+    def action_request_approval(self):
+        for ticket in self:
+            ticket._cq_check_handler()
+            if ticket.state != "investigating":
+                raise UserError(self.env._("%s is not under investigation.", ticket.name))
+            missing = []
+            if not ticket.cause_category:
+                missing.append(self.env._("cause category"))
+            if not (ticket.root_cause or "").strip():
+                missing.append(self.env._("root cause"))
+            if not (ticket.proposed_solution or "").strip():
+                missing.append(self.env._("proposed solution"))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Complete the investigation of %(ticket)s first: %(fields)s.",
+                        ticket=ticket.name,
+                        fields=", ".join(missing),
+                    )
+                )
+            approver = ticket._cq_approver()
+            if not approver:
+                raise UserError(
+                    self.env._(
+                        "Nobody can approve %(ticket)s: set the %(level)s in the settings or "
+                        "on the department.",
+                        ticket=ticket.name,
+                        level=dict(APPROVAL_LEVELS)[ticket.approval_level],
+                    )
+                )
+            ticket._cq_set_state("to_approve", approval_note=False)
+            ticket._cq_mark_met("request_approval")
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_investigate")
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_approve",
+                approver,
+                fields.Datetime.now(),
+            )
+        return True
+
+    def action_approve(self):
+        for ticket in self:
+            if ticket.state != "to_approve":
+                raise UserError(self.env._("%s is not waiting for approval.", ticket.name))
+            if not ticket._cq_may_approve(self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "You cannot approve %(ticket)s: it needs the %(level)s, and never "
+                        "someone the complaint is about.",
+                        ticket=ticket.name,
+                        level=dict(APPROVAL_LEVELS)[ticket.approval_level],
+                    )
+                )
+            ticket._cq_set_state(
+                "approved", approved_by_id=self.env.uid, approved_date=fields.Datetime.now()
+            )
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_approve")
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_reply",
+                ticket.user_id,
+                ticket._cq_deadline_of("solution"),
+            )
+        return True
+
+    def action_reject(self):
+        """Send the decision back to investigation; the note says why."""
+        for ticket in self:
+            if ticket.state != "to_approve":
+                raise UserError(self.env._("%s is not waiting for approval.", ticket.name))
+            if not ticket._cq_may_approve(self.env.user):
+                raise AccessError(self.env._("You cannot decide on %s.", ticket.name))
+            if not (ticket.approval_note or "").strip():
+                raise UserError(self.env._("Write in the approval note why the decision is refused."))
+            ticket._cq_set_state("investigating")
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_approve")
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_investigate",
+                ticket.user_id,
+                fields.Datetime.now(),
+                note=ticket.approval_note,
+            )
+        return True
+
+    def action_reply(self):
+        """Open the composer with the reply template; sending it marks the ticket replied."""
+        self.ensure_one()
+        self._cq_check_reply_allowed()
+        template = self.env.ref("customer_quality.mail_template_cq_ticket_reply")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "cq_mark_replied": True,
+                "force_email": True,
+            },
+        }
+
+    def action_acknowledge(self):
+        """Open the composer with the acknowledgement template (first reply)."""
+        self.ensure_one()
+        template = self.env.ref("customer_quality.mail_template_cq_ticket_acknowledge")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "cq_mark_acknowledged": True,
+                "force_email": True,
+            },
+        }
+
+    def action_mark_acknowledged(self):
+        """First reply given another way (phone, visit): record it."""
+        for ticket in self.filtered(lambda t: not t.first_reply_date):
+            ticket.first_reply_date = fields.Datetime.now()
+            ticket._cq_mark_met("acknowledge")
+        return True
+
+    def message_post(self, **kwargs):
+        mark_replied = self.env.context.get("cq_mark_replied")
+        mark_acknowledged = self.env.context.get("cq_mark_acknowledged")
+        if mark_replied:
+            self._cq_check_reply_allowed()
+        tickets = self
+        if mark_replied or mark_acknowledged:
+            tickets = self.with_context(cq_mark_replied=False, cq_mark_acknowledged=False)
+        message = super(CqTicket, tickets).message_post(**kwargs)
+        if mark_replied:
+            tickets._cq_after_reply()
+        elif mark_acknowledged:
+            tickets.action_mark_acknowledged()
+        return message
+
+    def _cq_after_reply(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            ticket._cq_set_state("replied", reply_date=now)
+            if not ticket.first_reply_date:
+                ticket.first_reply_date = now
+            ticket._cq_mark_met("reply")
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_reply")
+
+    def _cq_check_reply_allowed(self):
+        for ticket in self:
+            if ticket.state != "approved":
+                raise UserError(
+                    self.env._(
+                        "%s cannot be answered yet: no promise is made to the customer before "
+                        "the decision is approved.",
+                        ticket.name,
+                    )
+                )
+
+    def action_record_visit(self):
+        for ticket in self:
+            if not ticket.visit_required:
+                raise UserError(self.env._("No site visit is planned for %s.", ticket.name))
+            ticket.visit_date = ticket.visit_date or fields.Datetime.now()
+            ticket._cq_mark_met("visit")
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_site_visit")
+        return True
+
+    def action_customer_accepts(self):
+        """The customer accepts the handling: the ticket closes."""
+        for ticket in self:
+            ticket._cq_check_acceptance_step()
+            ticket.write({"customer_acceptance": "accepted", "acceptance_date": fields.Datetime.now()})
+            ticket._cq_close()
+        return True
+
+    def action_customer_refuses(self):
+        """The customer is not satisfied: reopen the investigation and follow up."""
+        for ticket in self:
+            ticket._cq_check_acceptance_step()
+            if not (ticket.acceptance_note or "").strip():
+                raise UserError(self.env._("Write down what the customer is not satisfied with."))
+            ticket._cq_set_state(
+                "investigating",
+                customer_acceptance="refused",
+                acceptance_date=fields.Datetime.now(),
+                reopen_count=ticket.reopen_count + 1,
+                approved_by_id=False,
+                approved_date=False,
+            )
+            ticket.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (self.env._("The customer is not satisfied; the ticket is reopened."), ticket.acceptance_note),
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_investigate",
+                ticket.user_id,
+                fields.Datetime.now() + timedelta(days=1),
+                note=ticket.acceptance_note,
+            )
+        return True
+
+    def _cq_check_acceptance_step(self):
+        self._cq_check_handler()
+        if self.state != "replied":
+            raise UserError(self.env._("%s has not been answered yet.", self.name))
+
+    def _cq_close(self):
+        self.ensure_one()
+        if self.severity == "serious" and not (self.corrective_action or "").strip():
+            raise UserError(
+                self.env._(
+                    "%s is a serious complaint: record its corrective action (8D) before closing.",
+                    self.name,
+                )
+            )
+        now = fields.Datetime.now()
+        self._cq_set_state("closed", closed_date=now, pending=False)
+        self.activity_ids.filtered(
+            lambda a: a.activity_type_id.id
+            != self.env.ref("customer_quality.mail_activity_type_cq_follow_up").id
+        ).action_feedback(feedback=self.env._("Ticket closed"))
+        if self.follow_up_required:
+            self._cq_schedule(
+                "customer_quality.mail_activity_type_cq_follow_up",
+                self.user_id,
+                now + timedelta(hours=24),
+            )
+
+    def action_record_follow_up(self):
+        for ticket in self:
+            ticket._cq_check_handler()
+            if ticket.state != "closed" or not ticket.follow_up_required:
+                raise UserError(self.env._("%s is not waiting for a follow-up call.", ticket.name))
+            if not ticket.handling_satisfaction:
+                raise UserError(
+                    self.env._("Record how satisfied the customer is with the handling.")
+                )
+            ticket.follow_up_date = fields.Datetime.now()
+            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_follow_up")
+            if ticket.handling_satisfaction in ("dissatisfied", "very_dissatisfied"):
+                ticket.message_post(
+                    body=self.env._(
+                        "The customer is dissatisfied with the handling: consider reopening."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                    partner_ids=ticket.team_id.manager_id.partner_id.ids,
+                )
+        return True
+
+    def action_reopen(self):
+        """Reopen a closed ticket (the customer came back unsatisfied)."""
+        for ticket in self:
+            ticket._cq_check_handler()
+            if ticket.state != "closed":
+                raise UserError(self.env._("Only closed tickets can be reopened."))
+            ticket._cq_set_state(
+                "investigating",
+                reopen_count=ticket.reopen_count + 1,
+                customer_acceptance="refused",
+                closed_date=False,
+                approved_by_id=False,
+                approved_date=False,
+            )
+        return True
+
+    def action_cancel(self):
+        for ticket in self:
+            if not ticket.can_cancel:
+                raise UserError(self.env._("You cannot cancel %s.", ticket.name))
+            ticket._cq_set_state("cancelled")
+            ticket.activity_ids.unlink()
+        return True
+
+    def action_reset(self):
+        for ticket in self:
+            if ticket.state != "cancelled":
+                raise UserError(self.env._("Only cancelled tickets can be reset."))
+            ticket._cq_check_officer()
+            ticket._cq_set_state("draft")
+        return True
+
+    def action_put_pending(self):
+        for ticket in self:
+            if ticket.state not in OPEN_STATES:
+                raise UserError(self.env._("%s is no longer open.", ticket.name))
+            if not (ticket.pending_reason or "").strip():
+                raise UserError(self.env._("Say why %s cannot be settled now.", ticket.name))
+            ticket.pending = True
+        return True
+
+    def action_remove_pending(self):
+        self.write({"pending": False})
+        return True
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_attachments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Photos and files"),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            "context": {"default_res_model": self._name, "default_res_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _cq_delivered_qty(self):
+        """What was delivered of the ticket's product (and lot) on its delivery."""
+        self.ensure_one()
+        moves = self.picking_id.move_ids.filtered(
+            lambda m: m.state == "done" and m.product_id == self.product_id
+        )
+        lines = moves.move_line_ids
+        if self.lot_id:
+            lines = lines.filtered(lambda ml: ml.lot_id == self.lot_id)
+        return sum(line.product_uom_id._compute_quantity(line.quantity, self.product_id.uom_id) for line in lines)
+
+    def _cq_default_responsible(self):
+        self.ensure_one()
+        excluded = self.complained_user_ids
+        for candidate in (self.team_id.manager_id, *self.team_id.member_ids):
+            if candidate and candidate not in excluded:
+                return candidate
+        return self.env["res.users"]
+
+    def _cq_approver(self):
+        self.ensure_one()
+        company = self.company_id
+        if self.approval_level == "general_manager":
+            approver = company.cq_general_manager_id
+        elif self.approval_level == "quality_manager":
+            approver = company.cq_quality_manager_id
+        else:
+            approver = self.team_id.manager_id or company.cq_quality_manager_id
+        if approver in self.complained_user_ids:
+            # recusal: the decision goes one level up
+            approver = company.cq_general_manager_id if approver != company.cq_general_manager_id else False
+        return approver or self.env["res.users"]
+
+    def _cq_may_approve(self, user):
+        self.ensure_one()
+        if user in self.complained_user_ids:
+            return False
+        company = self.company_id
+        if user == company.cq_general_manager_id:
+            return True
+        if self.approval_level == "general_manager":
+            return False
+        if user.has_group("customer_quality.group_cq_manager"):
+            return True
+        return self.approval_level == "team_manager" and user == self.team_id.manager_id
+
+    def _cq_escalation_user(self):
+        self.ensure_one()
+        return (
+            self.team_id.manager_id
+            or self.company_id.cq_quality_manager_id
+            or self.company_id.cq_general_manager_id
+        )
+
+    def _cq_check_handler(self):
+        user = self.env.user
+        if user.has_group("customer_quality.group_cq_officer"):
+            return
+        for ticket in self:
+            if ticket.user_id != user:
+                raise AccessError(
+                    self.env._("Only the responsible person or quality staff can handle %s.", ticket.name)
+                )
+
+    def _cq_check_officer(self):
+        if not self.env.user.has_group("customer_quality.group_cq_officer"):
+            raise AccessError(self.env._("Only quality staff can do this."))
+
+    def _cq_check_manager(self, what):
+        if not self.env.su and not self.env.user.has_group("customer_quality.group_cq_manager"):
+            raise AccessError(self.env._("Only a quality manager can %s.", what))
+
+    def _cq_notify_serious(self):
+        """Serious complaints go at once to the management representative and the GM."""
+        for ticket in self:
+            company = ticket.company_id
+            users = company.cq_management_rep_id | company.cq_general_manager_id
+            partners = users.partner_id
+            if partners:
+                ticket.message_subscribe(partner_ids=partners.ids)
+            ticket.message_post(
+                body=self.env._(
+                    "Serious complaint %(ticket)s from %(customer)s: the management representative "
+                    "and the general manager are notified.",
+                    ticket=ticket.name,
+                    customer=ticket.partner_id.display_name or "",
+                ),
+                subtype_xmlid="customer_quality.mt_cq_ticket_serious",
+                partner_ids=partners.ids,
+            )
+            ticket.serious_notified = True
+
+    # Deadlines -----------------------------------------------------------
+    def _cq_wanted_deadlines(self):
+        """{kind: rule kind} of the deadlines this ticket should have."""
+        self.ensure_one()
+        wanted = {
+            "handoff": "handoff",
+            "first_reply": "first_reply",
+            "determination": "determination_unreachable" if self.customer_unreachable else "determination",
+            "solution": "solution",
+        }
+        if self.visit_required:
+            wanted["site_visit"] = "site_visit_line_stop" if self.line_stop else "site_visit"
+        if self.urgent:
+            wanted["urgent"] = "urgent"
+        return wanted
+
+    def _cq_sync_deadlines(self):
+        """Create, move or drop the open deadlines of the tickets; met ones are kept."""
+        if not self:
+            return
+        Deadline = self.env["cq.ticket.deadline"].sudo()
+        rules = self.env["cq.deadline.rule"]._rules_for(self.company_id)
+        plans = {}  # calendar -> list of (ticket, kind, request)
+        for ticket in self:
+            if ticket.state in ("closed", "cancelled"):
+                continue
+            calendar = ticket.company_id._cq_calendar()
+            for kind, rule_kind in ticket._cq_wanted_deadlines().items():
+                duration, unit = rules[(ticket.company_id.id, ticket.severity or "general", rule_kind)]
+                plans.setdefault(calendar, []).append(
+                    (ticket, kind, (ticket.received_date, duration, unit))
+                )
+        computed = {}
+        for calendar, items in plans.items():
+            dates = self.env["cq.deadline.rule"]._plan(calendar, [request for _t, _k, request in items])
+            for (ticket, kind, _request), date in zip(items, dates, strict=True):
+                computed[(ticket.id, kind)] = date
+        existing = {(d.ticket_id.id, d.kind): d for d in self.sudo().deadline_ids}
+        to_create = []
+        labels = dict(Deadline._fields["kind"]._description_selection(self.env))
+        for (ticket_id, kind), date in computed.items():
+            deadline = existing.pop((ticket_id, kind), None)
+            if deadline is None:
+                to_create.append({"ticket_id": ticket_id, "kind": kind, "date_deadline": date})
+            elif not deadline.date_met and deadline.date_deadline != date:
+                old = deadline.date_deadline
+                deadline.write({"date_deadline": date, "date_escalated": False})
+                deadline.ticket_id.message_post(
+                    body=self.env._(
+                        "Deadline “%(step)s” moved from %(old)s to %(new)s.",
+                        step=labels[kind],
+                        old=fields.Datetime.to_string(old),
+                        new=fields.Datetime.to_string(date),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        # deadlines no longer wanted (e.g. urgency removed) go, unless already met
+        obsolete = Deadline.browse(
+            [d.id for (tid, _k), d in existing.items() if not d.date_met and tid in self.ids
+             and self.browse(tid).state not in ("closed", "cancelled")]
+        )
+        if obsolete:
+            obsolete.unlink()
+        if to_create:
+            Deadline.create(to_create)
+
+    @api.model
+    def _cq_resync_open(self, domain):
+        """Recompute the open deadlines of the open tickets matching ``domain``."""
+        tickets = self.sudo().with_context(active_test=False).search(
+            domain + [("state", "in", OPEN_STATES)]
+        )
+        tickets._cq_sync_deadlines()
+
+    def _cq_mark_met(self, step):
+        kinds = MET_BY[step]
+        deadlines = self.sudo().deadline_ids.filtered(lambda d: d.kind in kinds and not d.date_met)
+        if deadlines:
+            deadlines.write({"date_met": fields.Datetime.now()})
+
+    def _cq_deadline_of(self, kind):
+        self.ensure_one()
+        deadline = self.deadline_ids.filtered(lambda d: d.kind == kind)[:1]
+        return deadline.date_deadline or fields.Datetime.now()
+
+    # Activities -------------------------------------------------------------
+    def _cq_schedule(self, activity_xmlid, user, deadline, note=None):
+        self.ensure_one()
+        if not user:
+            return self.env["mail.activity"]
+        date = fields.Datetime.context_timestamp(self, deadline).date() if deadline else None
+        return self.activity_schedule(
+            activity_xmlid,
+            date_deadline=date,
+            user_id=user.id,
+            note=note or "",
+        )
+
+    def _cq_done_activities(self, activity_xmlid):
+        activity_type = self.env.ref(activity_xmlid)
+        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).action_feedback()
+
+    def _cq_reassign_activities(self):
+        """Follow a change of responsible person on the open step activities."""
+        step_types = (
+            self.env.ref("customer_quality.mail_activity_type_cq_investigate")
+            | self.env.ref("customer_quality.mail_activity_type_cq_site_visit")
+            | self.env.ref("customer_quality.mail_activity_type_cq_reply")
+            | self.env.ref("customer_quality.mail_activity_type_cq_follow_up")
+        )
+        for ticket in self.filtered("user_id"):
+            activities = ticket.activity_ids.filtered(lambda a: a.activity_type_id in step_types)
+            if activities:
+                activities.write({"user_id": ticket.user_id.id})
+
+    # Pending ledger and monthly review -----------------------------------
+    @api.model
+    def _cron_pending_reminder(self):
+        """On the configured day of the month, remind the responsible people of
+        what is still in the pending ledger (未了事宜)."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("customer_quality.mail_activity_type_cq_pending")
+        for company in self.env["res.company"].search([]):
+            if today.day != (company.cq_pending_reminder_day or 4):
+                continue
+            if company.cq_pending_reminded_on == today:
+                continue
+            tickets = self.search(
+                [("company_id", "=", company.id), ("pending", "=", True), ("state", "in", OPEN_STATES)]
+            )
+            values = []
+            for ticket in tickets:
+                user = ticket.user_id or ticket._cq_escalation_user()
+                if user:
+                    values.append(
+                        {
+                            "res_model_id": self.env["ir.model"]._get_id(self._name),
+                            "res_id": ticket.id,
+                            "activity_type_id": activity_type.id,
+                            "user_id": user.id,
+                            "summary": self.env._("Pending ledger: contact the customer about %s", ticket.name),
+                            "date_deadline": today,
+                        }
+                    )
+            self.env["mail.activity"].create(values)
+            company.cq_pending_reminded_on = today
+
+    @api.model
+    def _cron_monthly_review(self):
+        """On the company's first working day of the month, ask each department
+        manager to review last month's feedback."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("customer_quality.mail_activity_type_cq_review")
+        first_of_month = today.replace(day=1)
+        last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
+        for company in self.env["res.company"].search([]):
+            if not company.cq_monthly_review or company.cq_reviewed_on == first_of_month:
+                continue
+            if company._cq_first_working_day(first_of_month) != today:
+                continue
+            teams = self.env["cq.team"].search([("company_id", "=", company.id), ("manager_id", "!=", False)])
+            counts = dict(
+                self._read_group(
+                    [
+                        ("company_id", "=", company.id),
+                        ("received_date", ">=", last_month_start),
+                        ("received_date", "<", first_of_month),
+                    ],
+                    ["team_id"],
+                    ["__count"],
+                )
+            )
+            for team in teams:
+                team.activity_schedule(
+                    "customer_quality.mail_activity_type_cq_review",
+                    date_deadline=today + timedelta(days=3),
+                    user_id=team.manager_id.id,
+                    summary=self.env._(
+                        "Review the feedback of %(month)s: %(count)s tickets",
+                        month=last_month_start.strftime("%Y-%m"),
+                        count=counts.get(team, 0),
+                    ),
+                )
+            company.cq_reviewed_on = first_of_month
+        return activity_type
+
+    # Reporting helpers ---------------------------------------------------
+    def _cq_description_text(self):
+        self.ensure_one()
+        return html2plaintext(self.description or "")

@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .cq_deadline_rule import DEADLINE_KINDS
+
+STATUSES = [
+    ("on_time", "On time"),
+    ("due_soon", "Due soon"),
+    ("overdue", "Overdue"),
+    ("met", "Met"),
+    ("met_late", "Met late"),
+]
+
+ESCALATION_BATCH = 500
+
+
+class CqTicketDeadline(models.Model):
+    """One deadline of a ticket: when it is due, when it was met, and its status."""
+
+    _name = "cq.ticket.deadline"
+    _description = "Customer Quality Ticket Deadline"
+    _order = "date_deadline, id"
+    _rec_name = "kind"
+
+    ticket_id = fields.Many2one("cq.ticket", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(related="ticket_id.user_id", string="Responsible")
+    kind = fields.Selection(DEADLINE_KINDS, required=True)
+    date_deadline = fields.Datetime("Deadline", required=True)
+    date_met = fields.Datetime(
+        "Met on", copy=False, help="When the step was done; kept when the deadline moves."
+    )
+    date_escalated = fields.Datetime(
+        "Escalated on", copy=False, help="When the missed deadline was escalated (only once)."
+    )
+    status = fields.Selection(
+        STATUSES,
+        compute="_compute_status",
+        store=True,
+        index=True,
+        help="On time and due soon move to overdue with time; the escalation cron "
+        "refreshes them every few minutes.",
+    )
+
+    _sql_constraints = [
+        ("kind_uniq", "unique(ticket_id, kind)", "A ticket has each deadline only once."),
+    ]
+
+    @api.depends("date_deadline", "date_met")
+    def _compute_status(self):
+        now = fields.Datetime.now()
+        for deadline in self:
+            deadline.status = deadline._status_at(now)
+
+    def _status_at(self, now):
+        self.ensure_one()
+        if self.date_met:
+            return "met" if self.date_met <= self.date_deadline else "met_late"
+        if not self.date_deadline or self.date_deadline > now + self._due_soon_delta():
+            return "on_time"
+        if self.date_deadline > now:
+            return "due_soon"
+        return "overdue"
+
+    def _due_soon_delta(self):
+        return timedelta(hours=self.company_id.cq_due_soon_hours or 0.0)
+
+    @api.depends("kind", "ticket_id.name")
+    def _compute_display_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for deadline in self:
+            deadline.display_name = f"{deadline.ticket_id.name or ''} – {labels.get(deadline.kind, '')}"
+
+    # ------------------------------------------------------------------
+    # Cron: refresh time-dependent statuses, escalate missed deadlines once
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_refresh_and_escalate(self):
+        self._refresh_statuses()
+        self._escalate_missed()
+
+    @api.model
+    def _refresh_statuses(self):
+        """Move open deadlines whose time came to due soon / overdue (set-based)."""
+        now = fields.Datetime.now()
+        overdue = self.search([("status", "in", ("on_time", "due_soon")), ("date_deadline", "<=", now)])
+        if overdue:
+            overdue.write({"status": "overdue"})
+        for company in self.env["res.company"].search([]):
+            horizon = now + timedelta(hours=company.cq_due_soon_hours or 0.0)
+            soon = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("status", "=", "on_time"),
+                    ("date_deadline", "<=", horizon),
+                ]
+            )
+            if soon:
+                soon.write({"status": "due_soon"})
+
+    @api.model
+    def _escalate_missed(self, batch_size=ESCALATION_BATCH):
+        """Escalate every missed deadline exactly once: an activity for the team's
+        manager and a message on the ticket. Works in batches so that memory stays flat."""
+        domain = [
+            ("date_met", "=", False),
+            ("date_escalated", "=", False),
+            ("date_deadline", "<=", fields.Datetime.now()),
+            ("ticket_id.state", "not in", ("closed", "cancelled")),
+        ]
+        cron = self.env["ir.cron"]
+        done = 0
+        while True:
+            batch = self.search(domain, limit=batch_size, order="id")
+            if not batch:
+                break
+            batch._escalate()
+            done += len(batch)
+            remaining = self.search_count(domain)
+            cron._notify_progress(done=done, remaining=remaining)
+            if self.env.context.get("cq_escalation_commit", True) and cron.env.context.get(
+                "ir_cron_progress_id"
+            ):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return done
+
+    def _escalate(self):
+        now = fields.Datetime.now()
+        self.write({"date_escalated": now, "status": "overdue"})
+        activity_type = self.env.ref("customer_quality.mail_activity_type_cq_escalation")
+        model_id = self.env["ir.model"]._get_id("cq.ticket")
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        activity_values = []
+        by_ticket = {}
+        for deadline in self:
+            by_ticket.setdefault(deadline.ticket_id, self.browse())
+            by_ticket[deadline.ticket_id] |= deadline
+        for ticket, deadlines in by_ticket.items():
+            manager = ticket._cq_escalation_user()
+            missed = ", ".join(labels[d.kind] for d in deadlines)
+            summary = self.env._("Missed deadline: %(steps)s", steps=missed)
+            if manager:
+                activity_values.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": manager.id,
+                        "summary": summary,
+                        "date_deadline": fields.Date.context_today(self),
+                    }
+                )
+            ticket.message_post(
+                body=self.env._(
+                    "Deadline missed and escalated to %(manager)s: %(steps)s",
+                    manager=manager.name or self.env._("nobody (no manager configured)"),
+                    steps=missed,
+                ),
+                subtype_xmlid="customer_quality.mt_cq_ticket_escalated",
+                partner_ids=manager.partner_id.ids,
+            )
+        if activity_values:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                activity_values
+            )

@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    cq_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Quality working calendar",
+        help="Working hours and holidays the customer-quality deadlines follow. "
+        "Empty: the company's working hours.",
+    )
+    cq_due_soon_hours = fields.Float(
+        "Due soon warning (hours)",
+        default=4.0,
+        help="A deadline shows as due soon this many hours before it falls.",
+    )
+    cq_serious_loss_amount = fields.Monetary(
+        "Serious above loss",
+        currency_field="currency_id",
+        default=10000.0,
+        help="A complaint whose claimed loss is above this amount is serious (0: no limit).",
+    )
+    cq_qm_approval_amount = fields.Monetary(
+        "Quality manager approves from",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Decisions of this amount or more need the quality manager (0: never by amount).",
+    )
+    cq_gm_approval_amount = fields.Monetary(
+        "General manager approves from",
+        currency_field="currency_id",
+        default=50000.0,
+        help="Decisions of this amount or more need the general manager (0: never by amount); "
+        "serious complaints always do.",
+    )
+    cq_quality_manager_id = fields.Many2one(
+        "res.users", string="Quality manager", domain="[('share', '=', False)]"
+    )
+    cq_management_rep_id = fields.Many2one(
+        "res.users", string="Management representative", domain="[('share', '=', False)]"
+    )
+    cq_general_manager_id = fields.Many2one(
+        "res.users", string="General manager", domain="[('share', '=', False)]"
+    )
+    cq_pending_reminder_day = fields.Integer(
+        "Pending ledger reminder day",
+        default=4,
+        help="Day of the month on which the responsible people are reminded of pending tickets.",
+    )
+    cq_monthly_review = fields.Boolean(
+        "Monthly review",
+        default=True,
+        help="On the first working day of each month, department managers get an activity "
+        "to review last month's feedback.",
+    )
+    cq_pending_reminded_on = fields.Date(readonly=True)
+    cq_reviewed_on = fields.Date(readonly=True)
+
+    _sql_constraints = [
+        (
+            "cq_pending_reminder_day_range",
+            "CHECK(cq_pending_reminder_day BETWEEN 1 AND 28)",
+            "The pending-ledger reminder day must be between 1 and 28.",
+        ),
+    ]
+
+    def _cq_calendar(self):
+        self.ensure_one()
+        return self.cq_calendar_id or self.resource_calendar_id
+
+    def _cq_first_working_day(self, first_of_month):
+        """The first day of the month with working time on the company's calendar."""
+        self.ensure_one()
+        calendar = self._cq_calendar()
+        if not calendar:
+            return first_of_month
+        tz = pytz.timezone(calendar.tz or "UTC")
+        start = tz.localize(fields.Datetime.to_datetime(first_of_month))
+        intervals = calendar._work_intervals_batch(start, start + timedelta(days=15))[False]
+        for begin, _end, _meta in intervals:
+            return begin.astimezone(tz).date()
+        return first_of_month
+
+    def _cq_ensure_deadline_rules(self):
+        """Write down the default deadline rules so that they show and can be edited."""
+        from .cq_deadline_rule import DEFAULT_RULES, SEVERITIES
+
+        Rule = self.env["cq.deadline.rule"].sudo()
+        existing = {
+            (r.company_id.id, r.severity, r.kind) for r in Rule.search([("company_id", "in", self.ids)])
+        }
+        values = [
+            {"company_id": company.id, "severity": severity, "kind": kind, "duration": duration, "unit": unit}
+            for company in self
+            for severity, _label in SEVERITIES
+            for kind, (duration, unit) in DEFAULT_RULES.items()
+            if (company.id, severity, kind) not in existing
+        ]
+        Rule.create(values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._cq_ensure_deadline_rules()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"cq_calendar_id", "resource_calendar_id"} & set(vals):
+            self.env["cq.ticket"]._cq_resync_open([("company_id", "in", self.ids)])
+        return result

@@ -1,0 +1,46 @@
+from odoo import api, models
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"attendance_ids", "global_leave_ids", "tz", "hours_per_day"} & set(vals):
+            self._cq_resync_deadlines()
+        return result
+
+    def _cq_resync_deadlines(self):
+        """Open customer-quality deadlines follow the new working time."""
+        companies = self.env["res.company"].sudo().search(
+            [
+                "|",
+                ("cq_calendar_id", "in", self.ids),
+                "&",
+                ("cq_calendar_id", "=", False),
+                ("resource_calendar_id", "in", self.ids),
+            ]
+        )
+        if companies:
+            self.env["cq.ticket"]._cq_resync_open([("company_id", "in", companies.ids)])
+
+
+class ResourceCalendarAttendance(models.Model):
+    _inherit = "resource.calendar.attendance"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.calendar_id._cq_resync_deadlines()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.calendar_id._cq_resync_deadlines()
+        return result
+
+    def unlink(self):
+        calendars = self.calendar_id
+        result = super().unlink()
+        calendars._cq_resync_deadlines()
+        return result
