@@ -196,6 +196,10 @@ class CqTicket(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sale order",
+        compute="_compute_sale_order_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
         index="btree_not_null",
         check_company=True,
@@ -476,6 +480,12 @@ class CqTicket(models.Model):
         for ticket in self:
             if ticket.product_id:
                 ticket.product_spec = ticket.product_id.default_code or ticket.product_spec
+
+    @api.depends("picking_id")
+    def _compute_sale_order_id(self):
+        for ticket in self:
+            if ticket.picking_id.sale_id:
+                ticket.sale_order_id = ticket.picking_id.sale_id
 
     @api.depends("picking_id")
     def _compute_delivery_date(self):

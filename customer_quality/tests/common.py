@@ -1,0 +1,147 @@
+from odoo import Command
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class CqCommon(TransactionCase):
+    """Users of every role, a team, a customer with a delivered, lot-tracked sale."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, tz="Asia/Shanghai"))
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "cq_serious_loss_amount": 10000.0,
+                "cq_qm_approval_amount": 5000.0,
+                "cq_gm_approval_amount": 50000.0,
+            }
+        )
+        groups = "base.group_user,sales_team.group_sale_salesman,stock.group_stock_user"
+        cls.sales_user = new_test_user(
+            cls.env, "cq_sales", groups=groups + ",customer_quality.group_cq_user", name="Sally Sales"
+        )
+        cls.warehouse_user = new_test_user(
+            cls.env, "cq_wh", groups=groups + ",customer_quality.group_cq_user", name="Walter Warehouse"
+        )
+        cls.officer = new_test_user(
+            cls.env, "cq_officer", groups=groups + ",customer_quality.group_cq_officer", name="Olga Officer"
+        )
+        cls.team_manager = new_test_user(
+            cls.env, "cq_team_mgr", groups=groups + ",customer_quality.group_cq_officer", name="Tom Teamlead"
+        )
+        cls.quality_manager = new_test_user(
+            cls.env, "cq_qm", groups=groups + ",customer_quality.group_cq_manager", name="Quinn Quality"
+        )
+        cls.general_manager = new_test_user(
+            cls.env, "cq_gm", groups=groups + ",customer_quality.group_cq_user", name="Grace General"
+        )
+        cls.management_rep = new_test_user(
+            cls.env, "cq_mr", groups=groups + ",customer_quality.group_cq_user", name="Rita Representative"
+        )
+        cls.company.write(
+            {
+                "cq_quality_manager_id": cls.quality_manager.id,
+                "cq_general_manager_id": cls.general_manager.id,
+                "cq_management_rep_id": cls.management_rep.id,
+            }
+        )
+        cls.team = cls.env["cq.team"].create(
+            {
+                "name": "Quality Department",
+                "manager_id": cls.team_manager.id,
+                "member_ids": [Command.set([cls.officer.id, cls.team_manager.id])],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Acme Motors",
+                "is_company": True,
+                "email": "quality@acme.example.com",
+                "phone": "+86 21 5555 0001",
+                "user_id": cls.sales_user.id,
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Li Wei", "parent_id": cls.customer.id, "email": "li.wei@acme.example.com"}
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Beta Trading", "is_company": True, "email": "info@beta.example.com"}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Brake Caliper BC-200",
+                "default_code": "BC-200",
+                "is_storable": True,
+                "tracking": "lot",
+                "list_price": 80.0,
+            }
+        )
+        cls.stock_location = cls.env.ref("stock.stock_location_stock")
+        cls.lot = cls.env["stock.lot"].create({"name": "LOT-2026-001", "product_id": cls.product.id})
+        cls.other_lot = cls.env["stock.lot"].create({"name": "LOT-2026-002", "product_id": cls.product.id})
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock_location, 100, lot_id=cls.lot)
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product, cls.stock_location, 100, lot_id=cls.other_lot
+        )
+        cls.sale_order, cls.delivery = cls._deliver(cls.customer, cls.product, 40, cls.lot)
+
+    @classmethod
+    def _deliver(cls, partner, product, qty, lot):
+        """Confirm a sale order and validate its delivery of ``qty`` from ``lot``."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.unlink()
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "lot_id": lot.id,
+                            "quantity": qty,
+                            "location_id": picking.location_id.id,
+                            "location_dest_id": picking.location_dest_id.id,
+                            "picking_id": picking.id,
+                        }
+                    )
+                ],
+                "picked": True,
+            }
+        )
+        picking.button_validate()
+        return order, picking
+
+    def _ticket(self, user=None, **values):
+        vals = {
+            "partner_id": self.customer.id,
+            "contact_id": self.contact.id,
+            "subject": "Calipers squeal",
+            "description": "<p>Calipers of lot LOT-2026-001 squeal after 200 km.</p>",
+            "channel": "email",
+            "team_id": self.team.id,
+        }
+        vals.update(values)
+        return self.env["cq.ticket"].with_user(user or self.sales_user).create(vals)
+
+    def _investigated(self, ticket, **values):
+        """Take a ticket to investigation with a complete proposal."""
+        ticket = ticket.with_user(self.officer)
+        ticket.action_submit()
+        ticket.action_start_investigation()
+        vals = {
+            "cause_category": "our_product",
+            "root_cause": "Shim missing at assembly.",
+            "proposed_solution": "Replace the 12 calipers free of charge.",
+            "decision_amount": 960.0,
+        }
+        vals.update(values)
+        ticket.write(vals)
+        return ticket
