@@ -67,4 +67,6 @@ class CqTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("customer_quality.cq_ticket_action")
         action["domain"] = [("team_id", "=", self.id)]
         action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
+        if self.env.context.get("cq_overdue"):
+            action["context"]["search_default_filter_overdue"] = 1
         return action
