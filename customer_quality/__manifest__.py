@@ -29,6 +29,7 @@
         "views/res_partner_views.xml",
         "views/menus.xml",
         "report/cq_ticket_report.xml",
+        "report/cq_ticket_report_templates.xml",
     ],
     "demo": [
         "demo/cq_demo.xml",

@@ -130,7 +130,13 @@ class CqTicket(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        STATES, default="draft", required=True, tracking=True, copy=False, index=True
+        STATES,
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand="_cq_expand_states",
     )
     feedback_type = fields.Selection(
         FEEDBACK_TYPES, string="Type", required=True, default="complaint", tracking=True
@@ -464,6 +470,10 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    def _cq_expand_states(self, states, domain):
+        """Kanban columns: every stage in order; cancelled only when it has tickets."""
+        return [key for key, _label in STATES if key != "cancelled" or key in states]
+
     @api.depends("contact_id", "partner_id")
     def _compute_contact_details(self):
         for ticket in self:
@@ -491,7 +501,10 @@ class CqTicket(models.Model):
     def _compute_delivery_date(self):
         for ticket in self:
             if ticket.picking_id.date_done:
-                ticket.delivery_date = ticket.picking_id.date_done.date()
+                # the day the goods left, in the user's time zone (date_done is UTC)
+                ticket.delivery_date = fields.Datetime.context_timestamp(
+                    ticket, ticket.picking_id.date_done
+                ).date()
 
     def _compute_attachment_count(self):
         counts = dict(
@@ -523,14 +536,17 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket.is_staff_complaint = bool(ticket.complained_user_ids)
 
-    @api.depends("deadline_ids.date_deadline", "deadline_ids.status")
+    @api.depends("state", "deadline_ids.date_deadline", "deadline_ids.status")
     def _compute_deadline_summary(self):
         for ticket in self:
             pending = ticket.deadline_ids.filtered(lambda d: d.status in ("on_time", "due_soon", "overdue"))
+            if ticket.state in ("closed", "cancelled"):
+                # nothing is due any more on a finished ticket
+                pending = pending.browse()
             ticket.date_deadline = min(pending.mapped("date_deadline"), default=False)
             statuses = set(pending.mapped("status"))
             ticket.is_overdue = "overdue" in statuses
-            if not ticket.deadline_ids:
+            if not ticket.deadline_ids or ticket.state == "cancelled":
                 ticket.deadline_status = False
             elif "overdue" in statuses:
                 ticket.deadline_status = "overdue"
@@ -558,13 +574,16 @@ class CqTicket(models.Model):
             else:
                 ticket.approval_level = "team_manager"
 
-    @api.depends("approval_level", "team_id.manager_id", "company_id")
+    @api.depends("approval_level", "team_id.manager_id", "company_id", "is_staff_complaint")
     def _compute_approver(self):
         for ticket in self:
             ticket.approver_id = ticket._cq_approver()
 
     @api.depends_context("uid")
-    @api.depends("state", "user_id", "complained_user_ids", "approval_level", "team_id")
+    @api.depends(
+        "state", "user_id", "complained_user_ids", "approval_level", "team_id", "readback_confirmed",
+        "first_reply_date", "visit_required", "visit_date", "follow_up_required", "follow_up_date",
+    )
     def _compute_can(self):
         user = self.env.user
         is_officer = user.has_group("customer_quality.group_cq_officer")
@@ -608,7 +627,8 @@ class CqTicket(models.Model):
 
     @api.constrains("defective_qty", "picking_id", "product_id")
     def _check_defective_qty(self):
-        for ticket in self:
+        # the documents are checked whatever the user may read of them
+        for ticket in self.sudo():
             if float_compare(ticket.defective_qty, 0.0, precision_digits=6) < 0:
                 raise ValidationError(self.env._("The defective quantity cannot be negative."))
             if not (ticket.picking_id and ticket.product_id and ticket.defective_qty):
@@ -629,7 +649,8 @@ class CqTicket(models.Model):
 
     @api.constrains("partner_id", "sale_order_id", "picking_id", "contact_id")
     def _check_customer_documents(self):
-        for ticket in self:
+        # the documents are checked whatever the user may read of them
+        for ticket in self.sudo():
             customer = ticket.partner_id.commercial_partner_id
             if ticket.sale_order_id and ticket.sale_order_id.partner_id.commercial_partner_id != customer:
                 raise ValidationError(
@@ -675,7 +696,8 @@ class CqTicket(models.Model):
 
     @api.constrains("picking_id", "product_id", "lot_id")
     def _check_goods_on_delivery(self):
-        for ticket in self:
+        # the documents are checked whatever the user may read of them
+        for ticket in self.sudo():
             if ticket.lot_id and ticket.product_id and ticket.lot_id.product_id != ticket.product_id:
                 raise ValidationError(
                     self.env._(
@@ -718,21 +740,30 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        default_company = self.default_get(["company_id"]).get("company_id") or self.env.company.id
+        sequences = {}  # company id -> its ir.sequence, looked up once per create (bench/)
         for vals in vals_list:
             if vals.get("severity_override"):
                 self._cq_check_manager(self.env._("override the severity"))
+            if (vals.get("name") or "/") == "/":
+                # numbered before the insert: two "/" rows would break unique(name, company_id)
+                company_id = vals.get("company_id") or default_company
+                if company_id not in sequences:
+                    # what next_by_code("cq.ticket") picks for this company
+                    Sequence = self.env["ir.sequence"].with_company(company_id)
+                    Sequence.browse().check_access("read")
+                    sequences[company_id] = Sequence.search(
+                        [("code", "=", "cq.ticket"), ("company_id", "in", [company_id, False])],
+                        order="company_id",
+                        limit=1,
+                    )
+                received = fields.Datetime.to_datetime(vals.get("received_date")) or fields.Datetime.now()
+                sequence = sequences[company_id]
+                vals["name"] = (sequence and sequence._next(sequence_date=received)) or "/"
         tickets = super().create(vals_list)
-        for ticket in tickets:
-            if ticket.name == "/":
-                # one sequence per company, never a gap-filling rename
-                ticket.name = (
-                    self.env["ir.sequence"]
-                    .with_company(ticket.company_id)
-                    .next_by_code("cq.ticket", sequence_date=ticket.received_date)
-                    or "/"
-                )
         tickets._cq_sync_deadlines()
         tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
+        tickets._cq_unsubscribe_complained()
         return tickets
 
     def write(self, vals):
@@ -748,10 +779,12 @@ class CqTicket(models.Model):
         if "pending" in vals:
             vals["pending_since"] = fields.Date.context_today(self) if vals["pending"] else False
         result = super().write(vals)
-        if DEADLINE_FIELDS & set(vals):
+        if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(vals):  # severity is computed from the criteria
             self._cq_sync_deadlines()
         if {"user_id", "team_id"} & set(vals):
             self._cq_reassign_activities()
+        if "complained_user_ids" in vals:
+            self._cq_unsubscribe_complained()
         if SEVERITY_FIELDS & set(vals):
             self.filtered(lambda t: t.severity == "serious" and not t.serious_notified)._cq_notify_serious()
         return result
@@ -777,6 +810,7 @@ class CqTicket(models.Model):
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         values = dict(custom_values or {})
+        values["name"] = "/"  # the number comes from the sequence, not the subject
         subject = (msg_dict.get("subject") or "").strip()
         values.setdefault("subject", subject or self.env._("Email without subject"))
         values.setdefault("channel", "email")
@@ -786,6 +820,9 @@ class CqTicket(models.Model):
         email_from = msg_dict.get("email_from") or ""
         if not author and email_from:
             author = self.env["res.partner"]._mail_find_partner_from_emails([email_from], force_create=True)[0]
+        if author and author.user_ids.filtered(lambda user: not user.share):
+            # a colleague forwarding the customer's mail is not the customer: the recorder fills it in
+            author = self.env["res.partner"]
         if author:
             customer = author.commercial_partner_id
             values.setdefault("partner_id", customer.id)
@@ -794,7 +831,9 @@ class CqTicket(models.Model):
         values.setdefault("email_from", email_from)
         date = msg_dict.get("date")
         if date:
-            values.setdefault("received_date", to_naive_utc(fields.Datetime.to_datetime(date)))
+            # a sender's clock in the future must not push the deadlines out
+            sent = to_naive_utc(fields.Datetime.to_datetime(date))
+            values.setdefault("received_date", min(sent, fields.Datetime.now()))
         return super().message_new(msg_dict, custom_values=values)
 
     def _message_get_suggested_recipients(self):
@@ -1157,6 +1196,11 @@ class CqTicket(models.Model):
                 approved_by_id=False,
                 approved_date=False,
             )
+            ticket._cq_schedule(
+                "customer_quality.mail_activity_type_cq_investigate",
+                ticket.user_id,
+                fields.Datetime.now() + timedelta(days=1),
+            )
         return True
 
     def action_cancel(self):
@@ -1202,6 +1246,15 @@ class CqTicket(models.Model):
             "context": {"default_res_model": self._name, "default_res_id": self.id},
         }
 
+    def action_view_deadlines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_quality.cq_ticket_deadline_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
@@ -1231,6 +1284,9 @@ class CqTicket(models.Model):
             approver = company.cq_general_manager_id
         elif self.approval_level == "quality_manager":
             approver = company.cq_quality_manager_id
+        elif self.is_staff_complaint:
+            # complaints about staff are decided by quality management, not in the department
+            approver = company.cq_quality_manager_id
         else:
             approver = self.team_id.manager_id or company.cq_quality_manager_id
         if approver in self.complained_user_ids:
@@ -1249,7 +1305,11 @@ class CqTicket(models.Model):
             return False
         if user.has_group("customer_quality.group_cq_manager"):
             return True
-        return self.approval_level == "team_manager" and user == self.team_id.manager_id
+        return (
+            self.approval_level == "team_manager"
+            and not self.is_staff_complaint
+            and user == self.team_id.manager_id
+        )
 
     def _cq_escalation_user(self):
         self.ensure_one()
@@ -1258,6 +1318,12 @@ class CqTicket(models.Model):
             or self.company_id.cq_quality_manager_id
             or self.company_id.cq_general_manager_id
         )
+
+    def _cq_unsubscribe_complained(self):
+        """Staff a complaint is about get none of its chatter (followers are notified
+        whatever the record rules say)."""
+        for ticket in self.sudo().filtered("complained_user_ids"):
+            ticket.message_unsubscribe(partner_ids=ticket.complained_user_ids.partner_id.ids)
 
     def _cq_check_handler(self):
         user = self.env.user
@@ -1281,7 +1347,7 @@ class CqTicket(models.Model):
         """Serious complaints go at once to the management representative and the GM."""
         for ticket in self:
             company = ticket.company_id
-            users = company.cq_management_rep_id | company.cq_general_manager_id
+            users = (company.cq_management_rep_id | company.cq_general_manager_id) - ticket.complained_user_ids
             partners = users.partner_id
             if partners:
                 ticket.message_subscribe(partner_ids=partners.ids)
@@ -1336,6 +1402,7 @@ class CqTicket(models.Model):
                 computed[(ticket.id, kind)] = date
         existing = {(d.ticket_id.id, d.kind): d for d in self.sudo().deadline_ids}
         to_create = []
+        moved = {}  # ticket id -> lines of its note
         labels = dict(Deadline._fields["kind"]._description_selection(self.env))
         for (ticket_id, kind), date in computed.items():
             deadline = existing.pop((ticket_id, kind), None)
@@ -1344,15 +1411,20 @@ class CqTicket(models.Model):
             elif not deadline.date_met and deadline.date_deadline != date:
                 old = deadline.date_deadline
                 deadline.write({"date_deadline": date, "date_escalated": False})
-                deadline.ticket_id.message_post(
-                    body=self.env._(
+                moved.setdefault(ticket_id, []).append(
+                    self.env._(
                         "Deadline “%(step)s” moved from %(old)s to %(new)s.",
                         step=labels[kind],
                         old=fields.Datetime.to_string(old),
                         new=fields.Datetime.to_string(date),
-                    ),
-                    subtype_xmlid="mail.mt_note",
+                    )
                 )
+        if moved:
+            # Performance (bench/): a calendar or rule change moves the deadlines of every
+            # open ticket; one note per ticket, all logged at once, not a message_post each.
+            self.browse(list(moved))._message_log_batch(
+                bodies={ticket_id: Markup("<br/>").join(lines) for ticket_id, lines in moved.items()}
+            )
         # deadlines no longer wanted (e.g. urgency removed) go, unless already met
         obsolete = Deadline.browse(
             [d.id for (tid, _k), d in existing.items() if not d.date_met and tid in self.ids

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CqTicketSourceMixin(models.AbstractModel):
@@ -19,6 +19,7 @@ class CqTicketSourceMixin(models.AbstractModel):
         """Values that pre-fill a new ticket raised from this document."""
         raise NotImplementedError
 
+    @api.depends_context("uid")  # counts what the user may see
     def _compute_cq_ticket_count(self):
         field = self._cq_ticket_field()
         if not self.env["cq.ticket"].has_access("read"):

@@ -103,10 +103,30 @@ class ResCompany(models.Model):
         ]
         Rule.create(values)
 
+    def _cq_ensure_ticket_sequence(self):
+        """Give each company its own ticket series (CQ/<year>/NNNNN); the shared sequence of
+        the data file only serves the companies without one (the main company)."""
+        Sequence = self.env["ir.sequence"].sudo()
+        owned = Sequence.search([("code", "=", "cq.ticket"), ("company_id", "in", self.ids)]).company_id
+        Sequence.create(
+            [
+                {
+                    "name": self.env._("Customer quality ticket (%s)", company.name),
+                    "code": "cq.ticket",
+                    "prefix": "CQ/%(range_year)s/",
+                    "padding": 5,
+                    "use_date_range": True,
+                    "company_id": company.id,
+                }
+                for company in self - owned
+            ]
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._cq_ensure_deadline_rules()
+        companies._cq_ensure_ticket_sequence()
         return companies
 
     def write(self, vals):

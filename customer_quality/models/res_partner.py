@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class ResPartner(models.Model):
@@ -8,6 +8,7 @@ class ResPartner(models.Model):
     def _cq_ticket_field(self):
         return "commercial_partner_id"
 
+    @api.depends_context("uid")
     def _compute_cq_ticket_count(self):
         # tickets are counted on the company, whichever contact is opened
         Ticket = self.env["cq.ticket"]

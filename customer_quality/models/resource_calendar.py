@@ -44,3 +44,39 @@ class ResourceCalendarAttendance(models.Model):
         result = super().unlink()
         calendars._cq_resync_deadlines()
         return result
+
+
+class ResourceCalendarLeaves(models.Model):
+    _inherit = "resource.calendar.leaves"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leaves = super().create(vals_list)
+        leaves._cq_resync_deadlines()
+        return leaves
+
+    def write(self, vals):
+        before = self.filtered(lambda leave: not leave.resource_id)
+        result = super().write(vals)
+        (before | self)._cq_resync_deadlines()
+        return result
+
+    def unlink(self):
+        leaves = self.filtered(lambda leave: not leave.resource_id)
+        everywhere = any(not leave.calendar_id for leave in leaves)
+        calendars = leaves.calendar_id
+        result = super().unlink()
+        if everywhere:
+            self.env["cq.ticket"]._cq_resync_open([])
+        elif calendars:
+            calendars._cq_resync_deadlines()
+        return result
+
+    def _cq_resync_deadlines(self):
+        """Public holidays (leaves of no resource) change the working time of their calendar,
+        or of every calendar when they have none: open deadlines follow."""
+        leaves = self.filtered(lambda leave: not leave.resource_id)
+        if any(not leave.calendar_id for leave in leaves):
+            self.env["cq.ticket"]._cq_resync_open([])
+        elif leaves:
+            leaves.calendar_id._cq_resync_deadlines()
