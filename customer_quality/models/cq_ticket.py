@@ -742,6 +742,7 @@ class CqTicket(models.Model):
     def create(self, vals_list):
         default_company = self.default_get(["company_id"]).get("company_id") or self.env.company.id
         sequences = {}  # company id -> its ir.sequence, looked up once per create (bench/)
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay unnumbered
         for vals in vals_list:
             if vals.get("severity_override"):
                 self._cq_check_manager(self.env._("override the severity"))
@@ -949,7 +950,11 @@ class CqTicket(models.Model):
                         "Nobody can approve %(ticket)s: set the %(level)s in the settings or "
                         "on the department.",
                         ticket=ticket.name,
-                        level=dict(APPROVAL_LEVELS)[ticket.approval_level],
+                        level=dict(
+                            self._fields["approval_level"]._description_selection(
+                                self.env
+                            )
+                        )[ticket.approval_level],
                     )
                 )
             ticket._cq_set_state("to_approve", approval_note=False)
@@ -972,7 +977,11 @@ class CqTicket(models.Model):
                         "You cannot approve %(ticket)s: it needs the %(level)s, and never "
                         "someone the complaint is about.",
                         ticket=ticket.name,
-                        level=dict(APPROVAL_LEVELS)[ticket.approval_level],
+                        level=dict(
+                            self._fields["approval_level"]._description_selection(
+                                self.env
+                            )
+                        )[ticket.approval_level],
                     )
                 )
             ticket._cq_set_state(

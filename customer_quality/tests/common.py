@@ -145,3 +145,26 @@ class CqCommon(TransactionCase):
         vals.update(values)
         ticket.write(vals)
         return ticket
+
+    @classmethod
+    def _cq_shanghai_calendar(cls, company=None):
+        """Mon–Fri 08:00–12:00 and 13:00–17:00 in Asia/Shanghai (lunch break, free weekend),
+        set as the company's quality calendar."""
+        attendances = [
+            Command.create({"name": f"{day} {period}", "dayofweek": day, "hour_from": start, "hour_to": stop,
+                            "day_period": period})
+            for day in "01234"
+            for period, start, stop in (("morning", 8.0, 12.0), ("afternoon", 13.0, 17.0))
+        ]
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Shanghai office hours",
+                "tz": "Asia/Shanghai",
+                "hours_per_day": 8.0,
+                "company_id": (company or cls.company).id,
+                "attendance_ids": [Command.clear(), *attendances],
+                "global_leave_ids": [Command.clear()],
+            }
+        )
+        (company or cls.company).cq_calendar_id = calendar
+        return calendar
