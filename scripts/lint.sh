@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Lint without changing anything (the `make lint` of this repo):
+#   ruff check, ruff format --check        (ruff.toml; whole repository)
+#   pylint-odoo, mandatory checks only     (.pylintrc-mandatory; customer_quality)
+#   prettier + @prettier/plugin-xml --check (customer_quality XML; only when
+#                                            node and npm are installed)
+# Runs every step, reports each, exits non-zero if any failed.
+# The tools come from requirements-dev.txt (scripts/setup.sh installs them);
+# `pre-commit run --all-files` runs the same checks, fixing what it can.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT" || exit 1
+
+PRETTIER_VERSION=3.3.3
+PRETTIER_XML_VERSION=3.4.1
+
+failed=()
+step() {
+    local name="$1"
+    shift
+    echo "==> $name"
+    if "$@"; then
+        echo "    ok"
+    else
+        echo "    FAILED: $name"
+        failed+=("$name")
+    fi
+}
+
+step "ruff check" "$PYTHON" -m ruff check --no-fix --output-format=concise .
+step "ruff format --check" "$PYTHON" -m ruff format --check .
+step "pylint-odoo (mandatory checks)" \
+    "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory "$ADDON"
+
+# prettier + the XML plugin, installed from npm into a cache dir outside the repo
+NODE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/customer_quality/node"
+NODE_MODULES="$NODE_DIR/node_modules"
+prettier_ready() {
+    [ "$(node -p "require('$NODE_MODULES/prettier/package.json').version" 2>/dev/null)" = "$PRETTIER_VERSION" ] &&
+        [ "$(node -p "require('$NODE_MODULES/@prettier/plugin-xml/package.json').version" 2>/dev/null)" = "$PRETTIER_XML_VERSION" ]
+}
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    if ! prettier_ready; then
+        mkdir -p "$NODE_DIR"
+        npm install --silent --no-audit --no-fund --prefix "$NODE_DIR" \
+            "prettier@$PRETTIER_VERSION" "@prettier/plugin-xml@$PRETTIER_XML_VERSION" >/dev/null 2>&1 || true
+    fi
+    mapfile -t xml_files < <(find "$ADDON" -name '*.xml' -not -path '*/static/lib/*' | sort)
+    if ! prettier_ready; then
+        echo "==> prettier (xml): FAILED to install prettier from npm"
+        failed+=("prettier install")
+    elif [ "${#xml_files[@]}" -gt 0 ]; then
+        step "prettier --check (xml)" "$NODE_MODULES/.bin/prettier" \
+            --plugin="$NODE_MODULES/@prettier/plugin-xml/src/plugin.js" --check "${xml_files[@]}"
+    fi
+else
+    echo "==> prettier (xml): skipped, node/npm not installed (apt-get install nodejs npm)"
+fi
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "lint FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "lint passed"
