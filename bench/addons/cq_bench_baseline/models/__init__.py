@@ -1,0 +1,1 @@
+from . import cq_bench_baseline
