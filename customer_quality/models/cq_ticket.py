@@ -881,6 +881,10 @@ class CqTicket(models.Model):
                 missing.append(self.env._("what happened"))
             if not ticket.team_id:
                 missing.append(self.env._("responsible department"))
+            elif not (ticket.user_id or ticket._cq_default_responsible()):
+                missing.append(
+                    self.env._("responsible person (the department has no manager or members)")
+                )
             if missing:
                 raise UserError(
                     self.env._(

@@ -286,6 +286,19 @@ class TestTicketWorkflow(CqWorkflowCommon):
         ticket.with_user(self.officer).action_submit()
         self.assertEqual(ticket.state, "assigned")
 
+    def test_handoff_requires_someone_to_act(self):
+        """A department without manager nor members cannot take a ticket: nobody would get
+        the investigation activity."""
+        empty = self.env["cq.team"].create({"name": "Empty department"})
+        ticket = self._ticket(team_id=empty.id)
+        with self.assertRaisesRegex(UserError, "responsible person"):
+            ticket.with_user(self.officer).action_submit()
+        self.assertEqual(ticket.state, "draft")
+        ticket.user_id = self.officer
+        ticket.with_user(self.officer).action_submit()
+        self.assertEqual(ticket.state, "assigned")
+        self.assertEqual(ticket.activity_ids.user_id, self.officer)
+
     def test_state_cannot_be_written(self):
         ticket = self._ticket()
         for user in (self.sales_user, self.quality_manager):
