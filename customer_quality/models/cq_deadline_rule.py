@@ -14,11 +14,15 @@ DEADLINE_KINDS = [
     ("urgent", "Urgent handling"),
 ]
 
-RULE_KINDS = DEADLINE_KINDS[:3] + [
-    ("site_visit_line_stop", "Site visit (line-stopping quality problem)"),
-    DEADLINE_KINDS[3],
-    ("determination_unreachable", "Determination (customer cannot be reached)"),
-] + DEADLINE_KINDS[4:]
+RULE_KINDS = (
+    DEADLINE_KINDS[:3]
+    + [
+        ("site_visit_line_stop", "Site visit (line-stopping quality problem)"),
+        DEADLINE_KINDS[3],
+        ("determination_unreachable", "Determination (customer cannot be reached)"),
+    ]
+    + DEADLINE_KINDS[4:]
+)
 
 UNITS = [
     ("working_hours", "Working hours"),
@@ -62,15 +66,16 @@ class CqDeadlineRule(models.Model):
     duration = fields.Float(
         required=True,
         aggregator=None,
-        help="How long the step may take, counted from the moment the feedback was received.",
+        help="How long the step may take, counted from the moment the feedback was "
+        "received.",
     )
     unit = fields.Selection(
         UNITS,
         required=True,
         default="working_hours",
-        help="Working hours and days follow the company's working calendar (attendances "
-        "and public holidays). Plain hours and days run round the clock; a deadline that "
-        "falls outside working time moves to the next working moment.",
+        help="Working hours and days follow the company's working calendar "
+        "(attendances and public holidays). Plain hours and days run round the clock; "
+        "a deadline that falls outside working time moves to the next working moment.",
     )
 
     _sql_constraints = [
@@ -79,7 +84,11 @@ class CqDeadlineRule(models.Model):
             "unique(company_id, severity, kind)",
             "There is already a rule for this step and severity in this company.",
         ),
-        ("duration_positive", "CHECK(duration > 0)", "A deadline needs a positive duration."),
+        (
+            "duration_positive",
+            "CHECK(duration > 0)",
+            "A deadline needs a positive duration.",
+        ),
     ]
 
     @api.model_create_multi
@@ -97,12 +106,16 @@ class CqDeadlineRule(models.Model):
         if self.env.context.get("install_mode") or not self:
             return
         self.env["cq.ticket"]._cq_resync_open(
-            [("company_id", "in", self.company_id.ids), ("severity", "in", self.mapped("severity"))]
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("severity", "in", self.mapped("severity")),
+            ]
         )
 
     @api.model
     def _rules_for(self, companies):
-        """Return {(company_id, severity, kind): (duration, unit)} with defaults filled in."""
+        """Return {(company_id, severity, kind):
+        (duration, unit)} with defaults filled in."""
         result = {}
         for company in companies:
             for severity, _label in SEVERITIES:
@@ -113,7 +126,10 @@ class CqDeadlineRule(models.Model):
             ["company_id", "severity", "kind", "duration", "unit"],
         )
         for rule in rules:
-            result[(rule.company_id.id, rule.severity, rule.kind)] = (rule.duration, rule.unit)
+            result[(rule.company_id.id, rule.severity, rule.kind)] = (
+                rule.duration,
+                rule.unit,
+            )
         return result
 
     # ------------------------------------------------------------------
@@ -123,14 +139,18 @@ class CqDeadlineRule(models.Model):
     def _plan(self, calendar, requests):
         """Plan many deadlines on one calendar.
 
-        :param calendar: a resource.calendar (may be empty: then time runs round the clock)
+        :param calendar: a resource.calendar (may be empty: then time runs round the
+        clock)
         :param requests: list of (start, duration, unit), start a naive UTC datetime
         :return: list of naive UTC datetimes, in the order of ``requests``
         """
         if not requests:
             return []
         if not calendar:
-            return [start + self._elapsed(duration, unit) for start, duration, unit in requests]
+            return [
+                start + self._elapsed(duration, unit)
+                for start, duration, unit in requests
+            ]
         hours_per_day = calendar.hours_per_day or 8.0
         low = min(start for start, _d, _u in requests)
         high = max(start for start, _d, _u in requests)
@@ -144,7 +164,9 @@ class CqDeadlineRule(models.Model):
                 # the clock starts at the first working moment after receipt, so that a
                 # complaint received on a Saturday is not due before its hand-off
                 begin = intervals.next_working_moment(start)
-                results.append(intervals.next_working_moment(begin + self._elapsed(duration, unit)))
+                results.append(
+                    intervals.next_working_moment(begin + self._elapsed(duration, unit))
+                )
         return results
 
     @staticmethod
@@ -155,7 +177,8 @@ class CqDeadlineRule(models.Model):
 
 
 class _Intervals:
-    """Working intervals of one calendar, read once and extended on demand (naive UTC)."""
+    """Working intervals of one calendar, read
+    once and extended on demand (naive UTC)."""
 
     def __init__(self, calendar, start, stop):
         self.calendar = calendar

@@ -40,10 +40,15 @@ class CqTeam(models.Model):
 
     def _compute_ticket_counts(self):
         Ticket = self.env["cq.ticket"]
-        open_domain = [("team_id", "in", self.ids), ("state", "not in", ("closed", "cancelled"))]
+        open_domain = [
+            ("team_id", "in", self.ids),
+            ("state", "not in", ("closed", "cancelled")),
+        ]
         open_counts = dict(Ticket._read_group(open_domain, ["team_id"], ["__count"]))
         overdue_counts = dict(
-            Ticket._read_group(open_domain + [("is_overdue", "=", True)], ["team_id"], ["__count"])
+            Ticket._read_group(
+                open_domain + [("is_overdue", "=", True)], ["team_id"], ["__count"]
+            )
         )
         for team in self:
             team.open_ticket_count = open_counts.get(team, 0)
@@ -54,7 +59,9 @@ class CqTeam(models.Model):
         values["alias_model_id"] = self.env["ir.model"]._get_id("cq.ticket")
         if self.id:
             defaults = dict(values.get("alias_defaults") or {})
-            defaults.update(team_id=self.id, company_id=self.company_id.id, channel="email")
+            defaults.update(
+                team_id=self.id, company_id=self.company_id.id, channel="email"
+            )
             values["alias_defaults"] = defaults
         return values
 
@@ -64,9 +71,14 @@ class CqTeam(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("customer_quality.cq_ticket_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_quality.cq_ticket_action"
+        )
         action["domain"] = [("team_id", "=", self.id)]
-        action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
+        action["context"] = {
+            "default_team_id": self.id,
+            "search_default_filter_open": 1,
+        }
         if self.env.context.get("cq_overdue"):
             action["context"]["search_default_filter_overdue"] = 1
         return action

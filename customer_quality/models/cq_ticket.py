@@ -19,7 +19,14 @@ STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
-OPEN_STATES = ("draft", "assigned", "investigating", "to_approve", "approved", "replied")
+OPEN_STATES = (
+    "draft",
+    "assigned",
+    "investigating",
+    "to_approve",
+    "approved",
+    "replied",
+)
 
 FEEDBACK_TYPES = [
     ("complaint", "Complaint"),
@@ -117,7 +124,12 @@ class CqTicket(models.Model):
     # Identity
     # ------------------------------------------------------------------
     name = fields.Char(
-        "Number", readonly=True, copy=False, default="/", index="trigram", help="CQ/year/number"
+        "Number",
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+        help="CQ/year/number",
     )
     subject = fields.Char(tracking=True, help="A short title of the feedback.")
     active = fields.Boolean(default=True, tracking=True)
@@ -164,17 +176,29 @@ class CqTicket(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
     )
     email_from = fields.Char(
-        "Email", compute="_compute_contact_details", store=True, readonly=False, precompute=True
+        "Email",
+        compute="_compute_contact_details",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     phone = fields.Char(
-        "Phone", compute="_compute_contact_details", store=True, readonly=False, precompute=True
+        "Phone",
+        compute="_compute_contact_details",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     fax = fields.Char("Fax")
     address = fields.Text(
         compute="_compute_contact_details", store=True, readonly=False, precompute=True
     )
     channel = fields.Selection(
-        CHANNELS, required=True, default="phone", tracking=True, help="How the feedback reached us."
+        CHANNELS,
+        required=True,
+        default="phone",
+        tracking=True,
+        help="How the feedback reached us.",
     )
     received_date = fields.Datetime(
         "Received on",
@@ -220,7 +244,9 @@ class CqTicket(models.Model):
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done'),"
         " ('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True)
+    product_id = fields.Many2one(
+        "product.product", string="Product", tracking=True, index=True
+    )
     product_spec = fields.Char(
         "Specification / model",
         compute="_compute_product_spec",
@@ -238,11 +264,14 @@ class CqTicket(models.Model):
         domain="[('product_id', '=', product_id)]",
     )
     lot_name = fields.Char(
-        "Lot / machine serial (text)", help="When the goods are not tracked by lot in Odoo."
+        "Lot / machine serial (text)",
+        help="When the goods are not tracked by lot in Odoo.",
     )
     defective_qty = fields.Float("Defective quantity", digits="Product Unit of Measure")
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    attachment_count = fields.Integer("Photos and files", compute="_compute_attachment_count")
+    attachment_count = fields.Integer(
+        "Photos and files", compute="_compute_attachment_count"
+    )
 
     # Customer's demands
     demand_site_visit = fields.Boolean("Site visit")
@@ -257,7 +286,9 @@ class CqTicket(models.Model):
     # Read-back (复述确认)
     readback_confirmed = fields.Boolean("Read back", copy=False, tracking=True)
     readback_date = fields.Datetime("Read back on", copy=False, readonly=True)
-    readback_user_id = fields.Many2one("res.users", "Read back by", copy=False, readonly=True)
+    readback_user_id = fields.Many2one(
+        "res.users", "Read back by", copy=False, readonly=True
+    )
 
     # ------------------------------------------------------------------
     # Classification and severity
@@ -278,7 +309,9 @@ class CqTicket(models.Model):
         "Media, lawyers, police, consumer association or government involved or likely",
         tracking=True,
     )
-    serious_repeated = fields.Boolean("Repeated failure in a short period", tracking=True)
+    serious_repeated = fields.Boolean(
+        "Repeated failure in a short period", tracking=True
+    )
     serious_authority = fields.Boolean("Referred by an authority", tracking=True)
     serious_batch_return = fields.Boolean("Whole-batch return", tracking=True)
     loss_amount = fields.Monetary(
@@ -288,7 +321,10 @@ class CqTicket(models.Model):
         help="Above the company's threshold the complaint is serious.",
     )
     severity_computed = fields.Selection(
-        SEVERITIES, compute="_compute_severity", store=True, string="Severity by criteria"
+        SEVERITIES,
+        compute="_compute_severity",
+        store=True,
+        string="Severity by criteria",
     )
     severity_override = fields.Selection(
         SEVERITIES,
@@ -300,7 +336,9 @@ class CqTicket(models.Model):
     severity = fields.Selection(
         SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
     )
-    urgent = fields.Boolean("Urgent", tracking=True, help="急件: handled within its own deadline.")
+    urgent = fields.Boolean(
+        "Urgent", tracking=True, help="急件: handled within its own deadline."
+    )
     serious_notified = fields.Boolean(copy=False, readonly=True)
 
     # ------------------------------------------------------------------
@@ -329,8 +367,8 @@ class CqTicket(models.Model):
         "user_id",
         string="Staff complained about",
         domain="[('share', '=', False)]",
-        help="被投诉人: they may never handle nor decide this complaint, and only quality "
-        "managers and the responsible person see it.",
+        help="被投诉人: they may never handle nor decide this complaint, and only "
+        "quality managers and the responsible person see it.",
     )
     is_staff_complaint = fields.Boolean(
         compute="_compute_is_staff_complaint", store=True, index=True
@@ -339,10 +377,14 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Deadlines
     # ------------------------------------------------------------------
-    deadline_ids = fields.One2many("cq.ticket.deadline", "ticket_id", string="Deadlines")
+    deadline_ids = fields.One2many(
+        "cq.ticket.deadline", "ticket_id", string="Deadlines"
+    )
     visit_required = fields.Boolean("Site visit needed", tracking=True)
     line_stop = fields.Boolean(
-        "Line-stopping problem", tracking=True, help="The site visit is due within hours."
+        "Line-stopping problem",
+        tracking=True,
+        help="The site visit is due within hours.",
     )
     customer_unreachable = fields.Boolean(
         "Customer cannot be reached", tracking=True, help="Gives more time to answer."
@@ -352,7 +394,9 @@ class CqTicket(models.Model):
     date_deadline = fields.Datetime(
         "Next deadline", compute="_compute_deadline_summary", store=True, tracking=True
     )
-    is_overdue = fields.Boolean(compute="_compute_deadline_summary", store=True, index=True)
+    is_overdue = fields.Boolean(
+        compute="_compute_deadline_summary", store=True, index=True
+    )
     deadline_status = fields.Selection(
         [
             ("on_time", "On time"),
@@ -369,10 +413,16 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     cause_category = fields.Selection(CAUSE_CATEGORIES, tracking=True)
     fault_team_id = fields.Many2one(
-        "cq.team", string="Responsible department (fault)", tracking=True, check_company=True
+        "cq.team",
+        string="Responsible department (fault)",
+        tracking=True,
+        check_company=True,
     )
     fault_user_id = fields.Many2one(
-        "res.users", string="Responsible person (fault)", tracking=True, check_company=True
+        "res.users",
+        string="Responsible person (fault)",
+        tracking=True,
+        check_company=True,
     )
     root_cause = fields.Text(tracking=True)
     temporary_measure_1 = fields.Char("Temporary measure 1")
@@ -404,7 +454,9 @@ class CqTicket(models.Model):
         string="Approver",
         help="Who the approval activity goes to.",
     )
-    approved_by_id = fields.Many2one("res.users", "Approved by", copy=False, tracking=True)
+    approved_by_id = fields.Many2one(
+        "res.users", "Approved by", copy=False, tracking=True
+    )
     approved_date = fields.Datetime("Approved on", copy=False, tracking=True)
     approval_note = fields.Text(copy=False, tracking=True)
 
@@ -436,7 +488,10 @@ class CqTicket(models.Model):
 
     # Pending ledger (未了事宜台帐)
     pending = fields.Boolean(
-        "In pending ledger", tracking=True, copy=False, index=True,
+        "In pending ledger",
+        tracking=True,
+        copy=False,
+        index=True,
         help="Cannot be settled now: reminded monthly until settled.",
     )
     pending_reason = fields.Text(copy=False, tracking=True)
@@ -482,14 +537,18 @@ class CqTicket(models.Model):
                 continue
             ticket.email_from = person.email or ticket.email_from
             ticket.phone = person.phone or person.mobile or ticket.phone
-            address = (ticket.partner_id or person)._display_address(without_company=True)
+            address = (ticket.partner_id or person)._display_address(
+                without_company=True
+            )
             ticket.address = address.strip() or ticket.address
 
     @api.depends("product_id")
     def _compute_product_spec(self):
         for ticket in self:
             if ticket.product_id:
-                ticket.product_spec = ticket.product_id.default_code or ticket.product_spec
+                ticket.product_spec = (
+                    ticket.product_id.default_code or ticket.product_spec
+                )
 
     @api.depends("picking_id")
     def _compute_sale_order_id(self):
@@ -524,7 +583,9 @@ class CqTicket(models.Model):
             serious = any(ticket[name] for name in SERIOUS_CRITERIA) or bool(
                 threshold
                 and float_compare(
-                    ticket.loss_amount, threshold, precision_rounding=ticket.currency_id.rounding
+                    ticket.loss_amount,
+                    threshold,
+                    precision_rounding=ticket.currency_id.rounding,
                 )
                 > 0
             )
@@ -539,7 +600,9 @@ class CqTicket(models.Model):
     @api.depends("state", "deadline_ids.date_deadline", "deadline_ids.status")
     def _compute_deadline_summary(self):
         for ticket in self:
-            pending = ticket.deadline_ids.filtered(lambda d: d.status in ("on_time", "due_soon", "overdue"))
+            pending = ticket.deadline_ids.filtered(
+                lambda d: d.status in ("on_time", "due_soon", "overdue")
+            )
             if ticket.state in ("closed", "cancelled"):
                 # nothing is due any more on a finished ticket
                 pending = pending.browse()
@@ -565,7 +628,11 @@ class CqTicket(models.Model):
             rounding = ticket.currency_id.rounding or 0.01
 
             def reaches(threshold, amount=amount, rounding=rounding):
-                return threshold and float_compare(amount, threshold, precision_rounding=rounding) >= 0
+                return (
+                    threshold
+                    and float_compare(amount, threshold, precision_rounding=rounding)
+                    >= 0
+                )
 
             if ticket.severity == "serious" or reaches(company.cq_gm_approval_amount):
                 ticket.approval_level = "general_manager"
@@ -574,15 +641,26 @@ class CqTicket(models.Model):
             else:
                 ticket.approval_level = "team_manager"
 
-    @api.depends("approval_level", "team_id.manager_id", "company_id", "is_staff_complaint")
+    @api.depends(
+        "approval_level", "team_id.manager_id", "company_id", "is_staff_complaint"
+    )
     def _compute_approver(self):
         for ticket in self:
             ticket.approver_id = ticket._cq_approver()
 
     @api.depends_context("uid")
     @api.depends(
-        "state", "user_id", "complained_user_ids", "approval_level", "team_id", "readback_confirmed",
-        "first_reply_date", "visit_required", "visit_date", "follow_up_required", "follow_up_date",
+        "state",
+        "user_id",
+        "complained_user_ids",
+        "approval_level",
+        "team_id",
+        "readback_confirmed",
+        "first_reply_date",
+        "visit_required",
+        "visit_date",
+        "follow_up_required",
+        "follow_up_date",
     )
     def _compute_can(self):
         user = self.env.user
@@ -598,12 +676,21 @@ class CqTicket(models.Model):
             ticket.can_reply = state == "approved" and handler
             ticket.can_record_acceptance = state == "replied" and handler
             ticket.can_follow_up = (
-                state == "closed" and ticket.follow_up_required and not ticket.follow_up_date and handler
+                state == "closed"
+                and ticket.follow_up_required
+                and not ticket.follow_up_date
+                and handler
             )
-            ticket.can_cancel = state in OPEN_STATES and (is_officer or state == "draft")
+            ticket.can_cancel = state in OPEN_STATES and (
+                is_officer or state == "draft"
+            )
             ticket.can_reset = state == "cancelled" and is_officer
-            ticket.can_acknowledge = state in OPEN_STATES and not ticket.first_reply_date
-            ticket.can_confirm_readback = state in OPEN_STATES and not ticket.readback_confirmed
+            ticket.can_acknowledge = (
+                state in OPEN_STATES and not ticket.first_reply_date
+            )
+            ticket.can_confirm_readback = (
+                state in OPEN_STATES and not ticket.readback_confirmed
+            )
             ticket.can_record_visit = (
                 state in OPEN_STATES and ticket.visit_required and not ticket.visit_date
             )
@@ -618,8 +705,8 @@ class CqTicket(models.Model):
             if ticket.user_id and ticket.user_id in ticket.complained_user_ids:
                 raise ValidationError(
                     self.env._(
-                        "%(user)s is the person complained about in %(ticket)s and cannot be "
-                        "responsible for it.",
+                        "%(user)s is the person complained about in %(ticket)s and "
+                        "cannot be responsible for it.",
                         user=ticket.user_id.name,
                         ticket=ticket.name,
                     )
@@ -630,16 +717,23 @@ class CqTicket(models.Model):
         # the documents are checked whatever the user may read of them
         for ticket in self.sudo():
             if float_compare(ticket.defective_qty, 0.0, precision_digits=6) < 0:
-                raise ValidationError(self.env._("The defective quantity cannot be negative."))
+                raise ValidationError(
+                    self.env._("The defective quantity cannot be negative.")
+                )
             if not (ticket.picking_id and ticket.product_id and ticket.defective_qty):
                 continue
             delivered = ticket._cq_delivered_qty()
             rounding = ticket.product_id.uom_id.rounding
-            if float_compare(ticket.defective_qty, delivered, precision_rounding=rounding) > 0:
+            if (
+                float_compare(
+                    ticket.defective_qty, delivered, precision_rounding=rounding
+                )
+                > 0
+            ):
                 raise ValidationError(
                     self.env._(
-                        "The defective quantity (%(qty)s) is more than was delivered on "
-                        "%(picking)s (%(delivered)s %(uom)s).",
+                        "The defective quantity (%(qty)s) is more than was delivered "
+                        "on %(picking)s (%(delivered)s %(uom)s).",
                         qty=ticket.defective_qty,
                         picking=ticket.picking_id.name,
                         delivered=delivered,
@@ -652,10 +746,14 @@ class CqTicket(models.Model):
         # the documents are checked whatever the user may read of them
         for ticket in self.sudo():
             customer = ticket.partner_id.commercial_partner_id
-            if ticket.sale_order_id and ticket.sale_order_id.partner_id.commercial_partner_id != customer:
+            if (
+                ticket.sale_order_id
+                and ticket.sale_order_id.partner_id.commercial_partner_id != customer
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Sale order %(order)s belongs to %(other)s, not to %(customer)s.",
+                        "Sale order %(order)s belongs to %(other)s, not to "
+                        "%(customer)s.",
                         order=ticket.sale_order_id.name,
                         other=ticket.sale_order_id.partner_id.commercial_partner_id.display_name,
                         customer=customer.display_name or self.env._("no customer"),
@@ -666,7 +764,8 @@ class CqTicket(models.Model):
                 if picking.partner_id.commercial_partner_id != customer:
                     raise ValidationError(
                         self.env._(
-                            "Delivery %(picking)s went to %(other)s, not to %(customer)s.",
+                            "Delivery %(picking)s went to %(other)s, not to "
+                            "%(customer)s.",
                             picking=picking.name,
                             other=picking.partner_id.commercial_partner_id.display_name,
                             customer=customer.display_name or self.env._("no customer"),
@@ -674,18 +773,30 @@ class CqTicket(models.Model):
                     )
                 if picking.picking_type_code != "outgoing":
                     raise ValidationError(
-                        self.env._("%(picking)s is not a delivery to a customer.", picking=picking.name)
+                        self.env._(
+                            "%(picking)s is not a delivery to a customer.",
+                            picking=picking.name,
+                        )
                     )
-                if ticket.sale_order_id and picking.sale_id and picking.sale_id != ticket.sale_order_id:
+                if (
+                    ticket.sale_order_id
+                    and picking.sale_id
+                    and picking.sale_id != ticket.sale_order_id
+                ):
                     raise ValidationError(
                         self.env._(
-                            "Delivery %(picking)s belongs to %(picking_order)s, not to %(order)s.",
+                            "Delivery %(picking)s belongs to %(picking_order)s, not to "
+                            "%(order)s.",
                             picking=picking.name,
                             picking_order=picking.sale_id.name,
                             order=ticket.sale_order_id.name,
                         )
                     )
-            if ticket.contact_id and customer and ticket.contact_id.commercial_partner_id != customer:
+            if (
+                ticket.contact_id
+                and customer
+                and ticket.contact_id.commercial_partner_id != customer
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(contact)s is not a contact of %(customer)s.",
@@ -698,7 +809,11 @@ class CqTicket(models.Model):
     def _check_goods_on_delivery(self):
         # the documents are checked whatever the user may read of them
         for ticket in self.sudo():
-            if ticket.lot_id and ticket.product_id and ticket.lot_id.product_id != ticket.product_id:
+            if (
+                ticket.lot_id
+                and ticket.product_id
+                and ticket.lot_id.product_id != ticket.product_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "Lot %(lot)s is not a lot of %(product)s.",
@@ -730,7 +845,10 @@ class CqTicket(models.Model):
     @api.constrains("severity_override", "severity_override_reason")
     def _check_severity_override_reason(self):
         for ticket in self:
-            if ticket.severity_override and not (ticket.severity_override_reason or "").strip():
+            if (
+                ticket.severity_override
+                and not (ticket.severity_override_reason or "").strip()
+            ):
                 raise ValidationError(
                     self.env._("Give the reason why the severity is overridden.")
                 )
@@ -740,27 +858,40 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        default_company = self.default_get(["company_id"]).get("company_id") or self.env.company.id
-        sequences = {}  # company id -> its ir.sequence, looked up once per create (bench/)
-        vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay unnumbered
+        default_company = (
+            self.default_get(["company_id"]).get("company_id") or self.env.company.id
+        )
+        # company id -> its ir.sequence, looked up once per create (bench/)
+        sequences = {}
+        # the caller's dicts stay unnumbered
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             if vals.get("severity_override"):
                 self._cq_check_manager(self.env._("override the severity"))
             if (vals.get("name") or "/") == "/":
-                # numbered before the insert: two "/" rows would break unique(name, company_id)
+                # numbered before the insert: two "/" rows
+                # would break unique(name, company_id)
                 company_id = vals.get("company_id") or default_company
                 if company_id not in sequences:
                     # what next_by_code("cq.ticket") picks for this company
                     Sequence = self.env["ir.sequence"].with_company(company_id)
                     Sequence.browse().check_access("read")
                     sequences[company_id] = Sequence.search(
-                        [("code", "=", "cq.ticket"), ("company_id", "in", [company_id, False])],
+                        [
+                            ("code", "=", "cq.ticket"),
+                            ("company_id", "in", [company_id, False]),
+                        ],
                         order="company_id",
                         limit=1,
                     )
-                received = fields.Datetime.to_datetime(vals.get("received_date")) or fields.Datetime.now()
+                received = (
+                    fields.Datetime.to_datetime(vals.get("received_date"))
+                    or fields.Datetime.now()
+                )
                 sequence = sequences[company_id]
-                vals["name"] = (sequence and sequence._next(sequence_date=received)) or "/"
+                vals["name"] = (
+                    sequence and sequence._next(sequence_date=received)
+                ) or "/"
         tickets = super().create(vals_list)
         tickets._cq_sync_deadlines()
         tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
@@ -771,23 +902,35 @@ class CqTicket(models.Model):
         if "severity_override" in vals or "severity_override_reason" in vals:
             self._cq_check_manager(self.env._("override the severity"))
         if "state" in vals and not self.env.context.get("cq_transition"):
-            raise UserError(self.env._("Use the buttons to move a ticket from one stage to the next."))
+            raise UserError(
+                self.env._(
+                    "Use the buttons to move a ticket from one stage to the next."
+                )
+            )
         if vals.get("active") is False and any(t.state in OPEN_STATES for t in self):
-            raise UserError(self.env._("Only closed or cancelled tickets can be archived."))
+            raise UserError(
+                self.env._("Only closed or cancelled tickets can be archived.")
+            )
         if vals.get("readback_confirmed"):
             vals.setdefault("readback_date", fields.Datetime.now())
             vals.setdefault("readback_user_id", self.env.uid)
         if "pending" in vals:
-            vals["pending_since"] = fields.Date.context_today(self) if vals["pending"] else False
+            vals["pending_since"] = (
+                fields.Date.context_today(self) if vals["pending"] else False
+            )
         result = super().write(vals)
-        if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(vals):  # severity is computed from the criteria
+        if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(
+            vals
+        ):  # severity is computed from the criteria
             self._cq_sync_deadlines()
         if {"user_id", "team_id"} & set(vals):
             self._cq_reassign_activities()
         if "complained_user_ids" in vals:
             self._cq_unsubscribe_complained()
         if SEVERITY_FIELDS & set(vals):
-            self.filtered(lambda t: t.severity == "serious" and not t.serious_notified)._cq_notify_serious()
+            self.filtered(
+                lambda t: t.severity == "serious" and not t.serious_notified
+            )._cq_notify_serious()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -795,8 +938,8 @@ class CqTicket(models.Model):
         if any(ticket.state != "draft" for ticket in self):
             raise UserError(
                 self.env._(
-                    "Registered tickets are records of the quality system: archive them "
-                    "once closed, never delete them."
+                    "Registered tickets are records of the quality system: archive "
+                    "them once closed, never delete them."
                 )
             )
 
@@ -820,9 +963,12 @@ class CqTicket(models.Model):
         author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
         email_from = msg_dict.get("email_from") or ""
         if not author and email_from:
-            author = self.env["res.partner"]._mail_find_partner_from_emails([email_from], force_create=True)[0]
+            author = self.env["res.partner"]._mail_find_partner_from_emails(
+                [email_from], force_create=True
+            )[0]
         if author and author.user_ids.filtered(lambda user: not user.share):
-            # a colleague forwarding the customer's mail is not the customer: the recorder fills it in
+            # a colleague forwarding the customer's mail is not the customer: the
+            # recorder fills it in
             author = self.env["res.partner"]
         if author:
             customer = author.commercial_partner_id
@@ -865,7 +1011,9 @@ class CqTicket(models.Model):
     def action_confirm_readback(self):
         self.ensure_one()
         if self.readback_confirmed:
-            raise UserError(self.env._("The read-back of %s is already confirmed.", self.name))
+            raise UserError(
+                self.env._("The read-back of %s is already confirmed.", self.name)
+            )
         self.write({"readback_confirmed": True})
         return True
 
@@ -873,7 +1021,9 @@ class CqTicket(models.Model):
         """Hand the registered feedback to the responsible department."""
         for ticket in self:
             if ticket.state != "draft":
-                raise UserError(self.env._("%s has already been handed off.", ticket.name))
+                raise UserError(
+                    self.env._("%s has already been handed off.", ticket.name)
+                )
             missing = []
             if not ticket.partner_id:
                 missing.append(self.env._("customer"))
@@ -883,7 +1033,9 @@ class CqTicket(models.Model):
                 missing.append(self.env._("responsible department"))
             elif not (ticket.user_id or ticket._cq_default_responsible()):
                 missing.append(
-                    self.env._("responsible person (the department has no manager or members)")
+                    self.env._(
+                        "responsible person (the department has no manager or members)"
+                    )
                 )
             if missing:
                 raise UserError(
@@ -896,8 +1048,8 @@ class CqTicket(models.Model):
             if ticket.channel in ORAL_CHANNELS and not ticket.readback_confirmed:
                 raise UserError(
                     self.env._(
-                        "Read the record back to the customer and confirm it before handing "
-                        "off %s (复述确认).",
+                        "Read the record back to the customer and confirm it before "
+                        "handing off %s (复述确认).",
                         ticket.name,
                     )
                 )
@@ -923,7 +1075,9 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket._cq_check_handler()
             if ticket.state != "assigned":
-                raise UserError(self.env._("%s is not waiting to be investigated.", ticket.name))
+                raise UserError(
+                    self.env._("%s is not waiting to be investigated.", ticket.name)
+                )
             ticket._cq_set_state("investigating")
         return True
 
@@ -931,7 +1085,9 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket._cq_check_handler()
             if ticket.state != "investigating":
-                raise UserError(self.env._("%s is not under investigation.", ticket.name))
+                raise UserError(
+                    self.env._("%s is not under investigation.", ticket.name)
+                )
             missing = []
             if not ticket.cause_category:
                 missing.append(self.env._("cause category"))
@@ -951,8 +1107,8 @@ class CqTicket(models.Model):
             if not approver:
                 raise UserError(
                     self.env._(
-                        "Nobody can approve %(ticket)s: set the %(level)s in the settings or "
-                        "on the department.",
+                        "Nobody can approve %(ticket)s: set the %(level)s in the "
+                        "settings or on the department.",
                         ticket=ticket.name,
                         level=dict(
                             self._fields["approval_level"]._description_selection(
@@ -963,7 +1119,9 @@ class CqTicket(models.Model):
                 )
             ticket._cq_set_state("to_approve", approval_note=False)
             ticket._cq_mark_met("request_approval")
-            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_investigate")
+            ticket._cq_done_activities(
+                "customer_quality.mail_activity_type_cq_investigate"
+            )
             ticket._cq_schedule(
                 "customer_quality.mail_activity_type_cq_approve",
                 approver,
@@ -974,12 +1132,14 @@ class CqTicket(models.Model):
     def action_approve(self):
         for ticket in self:
             if ticket.state != "to_approve":
-                raise UserError(self.env._("%s is not waiting for approval.", ticket.name))
+                raise UserError(
+                    self.env._("%s is not waiting for approval.", ticket.name)
+                )
             if not ticket._cq_may_approve(self.env.user):
                 raise AccessError(
                     self.env._(
-                        "You cannot approve %(ticket)s: it needs the %(level)s, and never "
-                        "someone the complaint is about.",
+                        "You cannot approve %(ticket)s: it needs the %(level)s, and "
+                        "never someone the complaint is about.",
                         ticket=ticket.name,
                         level=dict(
                             self._fields["approval_level"]._description_selection(
@@ -989,7 +1149,9 @@ class CqTicket(models.Model):
                     )
                 )
             ticket._cq_set_state(
-                "approved", approved_by_id=self.env.uid, approved_date=fields.Datetime.now()
+                "approved",
+                approved_by_id=self.env.uid,
+                approved_date=fields.Datetime.now(),
             )
             ticket._cq_done_activities("customer_quality.mail_activity_type_cq_approve")
             ticket._cq_schedule(
@@ -1003,11 +1165,17 @@ class CqTicket(models.Model):
         """Send the decision back to investigation; the note says why."""
         for ticket in self:
             if ticket.state != "to_approve":
-                raise UserError(self.env._("%s is not waiting for approval.", ticket.name))
+                raise UserError(
+                    self.env._("%s is not waiting for approval.", ticket.name)
+                )
             if not ticket._cq_may_approve(self.env.user):
                 raise AccessError(self.env._("You cannot decide on %s.", ticket.name))
             if not (ticket.approval_note or "").strip():
-                raise UserError(self.env._("Write in the approval note why the decision is refused."))
+                raise UserError(
+                    self.env._(
+                        "Write in the approval note why the decision is refused."
+                    )
+                )
             ticket._cq_set_state("investigating")
             ticket._cq_done_activities("customer_quality.mail_activity_type_cq_approve")
             ticket._cq_schedule(
@@ -1019,7 +1187,8 @@ class CqTicket(models.Model):
         return True
 
     def action_reply(self):
-        """Open the composer with the reply template; sending it marks the ticket replied."""
+        """Open the composer with the reply template;
+        sending it marks the ticket replied."""
         self.ensure_one()
         self._cq_check_reply_allowed()
         template = self.env.ref("customer_quality.mail_template_cq_ticket_reply")
@@ -1075,7 +1244,9 @@ class CqTicket(models.Model):
             self._cq_check_reply_allowed()
         tickets = self
         if mark_replied or mark_acknowledged:
-            tickets = self.with_context(cq_mark_replied=False, cq_mark_acknowledged=False)
+            tickets = self.with_context(
+                cq_mark_replied=False, cq_mark_acknowledged=False
+            )
         message = super(CqTicket, tickets).message_post(**kwargs)
         if mark_replied:
             tickets._cq_after_reply()
@@ -1097,8 +1268,8 @@ class CqTicket(models.Model):
             if ticket.state != "approved":
                 raise UserError(
                     self.env._(
-                        "%s cannot be answered yet: no promise is made to the customer before "
-                        "the decision is approved.",
+                        "%s cannot be answered yet: no promise is made to the customer "
+                        "before the decision is approved.",
                         ticket.name,
                     )
                 )
@@ -1106,17 +1277,26 @@ class CqTicket(models.Model):
     def action_record_visit(self):
         for ticket in self:
             if not ticket.visit_required:
-                raise UserError(self.env._("No site visit is planned for %s.", ticket.name))
+                raise UserError(
+                    self.env._("No site visit is planned for %s.", ticket.name)
+                )
             ticket.visit_date = ticket.visit_date or fields.Datetime.now()
             ticket._cq_mark_met("visit")
-            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_site_visit")
+            ticket._cq_done_activities(
+                "customer_quality.mail_activity_type_cq_site_visit"
+            )
         return True
 
     def action_customer_accepts(self):
         """The customer accepts the handling: the ticket closes."""
         for ticket in self:
             ticket._cq_check_acceptance_step()
-            ticket.write({"customer_acceptance": "accepted", "acceptance_date": fields.Datetime.now()})
+            ticket.write(
+                {
+                    "customer_acceptance": "accepted",
+                    "acceptance_date": fields.Datetime.now(),
+                }
+            )
             ticket._cq_close()
         return True
 
@@ -1125,7 +1305,9 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket._cq_check_acceptance_step()
             if not (ticket.acceptance_note or "").strip():
-                raise UserError(self.env._("Write down what the customer is not satisfied with."))
+                raise UserError(
+                    self.env._("Write down what the customer is not satisfied with.")
+                )
             ticket._cq_set_state(
                 "investigating",
                 customer_acceptance="refused",
@@ -1136,7 +1318,12 @@ class CqTicket(models.Model):
             )
             ticket.message_post(
                 body=Markup("<p>%s</p><p>%s</p>")
-                % (self.env._("The customer is not satisfied; the ticket is reopened."), ticket.acceptance_note),
+                % (
+                    self.env._(
+                        "The customer is not satisfied; the ticket is reopened."
+                    ),
+                    ticket.acceptance_note,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             ticket._cq_schedule(
@@ -1157,15 +1344,18 @@ class CqTicket(models.Model):
         if self.severity == "serious" and not (self.corrective_action or "").strip():
             raise UserError(
                 self.env._(
-                    "%s is a serious complaint: record its corrective action (8D) before closing.",
+                    "%s is a serious complaint: record its corrective action (8D) "
+                    "before closing.",
                     self.name,
                 )
             )
         now = fields.Datetime.now()
         self._cq_set_state("closed", closed_date=now, pending=False)
         self.activity_ids.filtered(
-            lambda a: a.activity_type_id.id
-            != self.env.ref("customer_quality.mail_activity_type_cq_follow_up").id
+            lambda a: (
+                a.activity_type_id.id
+                != self.env.ref("customer_quality.mail_activity_type_cq_follow_up").id
+            )
         ).action_feedback(feedback=self.env._("Ticket closed"))
         if self.follow_up_required:
             self._cq_schedule(
@@ -1178,17 +1368,24 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket._cq_check_handler()
             if ticket.state != "closed" or not ticket.follow_up_required:
-                raise UserError(self.env._("%s is not waiting for a follow-up call.", ticket.name))
+                raise UserError(
+                    self.env._("%s is not waiting for a follow-up call.", ticket.name)
+                )
             if not ticket.handling_satisfaction:
                 raise UserError(
-                    self.env._("Record how satisfied the customer is with the handling.")
+                    self.env._(
+                        "Record how satisfied the customer is with the handling."
+                    )
                 )
             ticket.follow_up_date = fields.Datetime.now()
-            ticket._cq_done_activities("customer_quality.mail_activity_type_cq_follow_up")
+            ticket._cq_done_activities(
+                "customer_quality.mail_activity_type_cq_follow_up"
+            )
             if ticket.handling_satisfaction in ("dissatisfied", "very_dissatisfied"):
                 ticket.message_post(
                     body=self.env._(
-                        "The customer is dissatisfied with the handling: consider reopening."
+                        "The customer is dissatisfied with the handling: consider "
+                        "reopening."
                     ),
                     subtype_xmlid="mail.mt_note",
                     partner_ids=ticket.team_id.manager_id.partner_id.ids,
@@ -1237,7 +1434,9 @@ class CqTicket(models.Model):
             if ticket.state not in OPEN_STATES:
                 raise UserError(self.env._("%s is no longer open.", ticket.name))
             if not (ticket.pending_reason or "").strip():
-                raise UserError(self.env._("Say why %s cannot be settled now.", ticket.name))
+                raise UserError(
+                    self.env._("Say why %s cannot be settled now.", ticket.name)
+                )
             ticket.pending = True
         return True
 
@@ -1280,7 +1479,10 @@ class CqTicket(models.Model):
         lines = moves.move_line_ids
         if self.lot_id:
             lines = lines.filtered(lambda ml: ml.lot_id == self.lot_id)
-        return sum(line.product_uom_id._compute_quantity(line.quantity, self.product_id.uom_id) for line in lines)
+        return sum(
+            line.product_uom_id._compute_quantity(line.quantity, self.product_id.uom_id)
+            for line in lines
+        )
 
     def _cq_default_responsible(self):
         self.ensure_one()
@@ -1298,13 +1500,18 @@ class CqTicket(models.Model):
         elif self.approval_level == "quality_manager":
             approver = company.cq_quality_manager_id
         elif self.is_staff_complaint:
-            # complaints about staff are decided by quality management, not in the department
+            # complaints about staff are decided by
+            # quality management, not in the department
             approver = company.cq_quality_manager_id
         else:
             approver = self.team_id.manager_id or company.cq_quality_manager_id
         if approver in self.complained_user_ids:
             # recusal: the decision goes one level up
-            approver = company.cq_general_manager_id if approver != company.cq_general_manager_id else False
+            approver = (
+                company.cq_general_manager_id
+                if approver != company.cq_general_manager_id
+                else False
+            )
         return approver or self.env["res.users"]
 
     def _cq_may_approve(self, user):
@@ -1336,7 +1543,9 @@ class CqTicket(models.Model):
         """Staff a complaint is about get none of its chatter (followers are notified
         whatever the record rules say)."""
         for ticket in self.sudo().filtered("complained_user_ids"):
-            ticket.message_unsubscribe(partner_ids=ticket.complained_user_ids.partner_id.ids)
+            ticket.message_unsubscribe(
+                partner_ids=ticket.complained_user_ids.partner_id.ids
+            )
 
     def _cq_check_handler(self):
         user = self.env.user
@@ -1345,7 +1554,10 @@ class CqTicket(models.Model):
         for ticket in self:
             if ticket.user_id != user:
                 raise AccessError(
-                    self.env._("Only the responsible person or quality staff can handle %s.", ticket.name)
+                    self.env._(
+                        "Only the responsible person or quality staff can handle %s.",
+                        ticket.name,
+                    )
                 )
 
     def _cq_check_officer(self):
@@ -1353,21 +1565,25 @@ class CqTicket(models.Model):
             raise AccessError(self.env._("Only quality staff can do this."))
 
     def _cq_check_manager(self, what):
-        if not self.env.su and not self.env.user.has_group("customer_quality.group_cq_manager"):
+        if not self.env.su and not self.env.user.has_group(
+            "customer_quality.group_cq_manager"
+        ):
             raise AccessError(self.env._("Only a quality manager can %s.", what))
 
     def _cq_notify_serious(self):
         """Serious complaints go at once to the management representative and the GM."""
         for ticket in self:
             company = ticket.company_id
-            users = (company.cq_management_rep_id | company.cq_general_manager_id) - ticket.complained_user_ids
+            users = (
+                company.cq_management_rep_id | company.cq_general_manager_id
+            ) - ticket.complained_user_ids
             partners = users.partner_id
             if partners:
                 ticket.message_subscribe(partner_ids=partners.ids)
             ticket.message_post(
                 body=self.env._(
-                    "Serious complaint %(ticket)s from %(customer)s: the management representative "
-                    "and the general manager are notified.",
+                    "Serious complaint %(ticket)s from %(customer)s: the management "
+                    "representative and the general manager are notified.",
                     ticket=ticket.name,
                     customer=ticket.partner_id.display_name or "",
                 ),
@@ -1383,11 +1599,15 @@ class CqTicket(models.Model):
         wanted = {
             "handoff": "handoff",
             "first_reply": "first_reply",
-            "determination": "determination_unreachable" if self.customer_unreachable else "determination",
+            "determination": "determination_unreachable"
+            if self.customer_unreachable
+            else "determination",
             "solution": "solution",
         }
         if self.visit_required:
-            wanted["site_visit"] = "site_visit_line_stop" if self.line_stop else "site_visit"
+            wanted["site_visit"] = (
+                "site_visit_line_stop" if self.line_stop else "site_visit"
+            )
         if self.urgent:
             wanted["urgent"] = "urgent"
         return wanted
@@ -1404,13 +1624,17 @@ class CqTicket(models.Model):
                 continue
             calendar = ticket.company_id._cq_calendar()
             for kind, rule_kind in ticket._cq_wanted_deadlines().items():
-                duration, unit = rules[(ticket.company_id.id, ticket.severity or "general", rule_kind)]
+                duration, unit = rules[
+                    (ticket.company_id.id, ticket.severity or "general", rule_kind)
+                ]
                 plans.setdefault(calendar, []).append(
                     (ticket, kind, (ticket.received_date, duration, unit))
                 )
         computed = {}
         for calendar, items in plans.items():
-            dates = self.env["cq.deadline.rule"]._plan(calendar, [request for _t, _k, request in items])
+            dates = self.env["cq.deadline.rule"]._plan(
+                calendar, [request for _t, _k, request in items]
+            )
             for (ticket, kind, _request), date in zip(items, dates, strict=True):
                 computed[(ticket.id, kind)] = date
         existing = {(d.ticket_id.id, d.kind): d for d in self.sudo().deadline_ids}
@@ -1420,7 +1644,9 @@ class CqTicket(models.Model):
         for (ticket_id, kind), date in computed.items():
             deadline = existing.pop((ticket_id, kind), None)
             if deadline is None:
-                to_create.append({"ticket_id": ticket_id, "kind": kind, "date_deadline": date})
+                to_create.append(
+                    {"ticket_id": ticket_id, "kind": kind, "date_deadline": date}
+                )
             elif not deadline.date_met and deadline.date_deadline != date:
                 old = deadline.date_deadline
                 deadline.write({"date_deadline": date, "date_escalated": False})
@@ -1433,15 +1659,24 @@ class CqTicket(models.Model):
                     )
                 )
         if moved:
-            # Performance (bench/): a calendar or rule change moves the deadlines of every
-            # open ticket; one note per ticket, all logged at once, not a message_post each.
+            # Performance (bench/): a calendar or rule change moves the deadlines of
+            # every open ticket; one note per ticket, all logged at once, not a
+            # message_post each.
             self.browse(list(moved))._message_log_batch(
-                bodies={ticket_id: Markup("<br/>").join(lines) for ticket_id, lines in moved.items()}
+                bodies={
+                    ticket_id: Markup("<br/>").join(lines)
+                    for ticket_id, lines in moved.items()
+                }
             )
         # deadlines no longer wanted (e.g. urgency removed) go, unless already met
         obsolete = Deadline.browse(
-            [d.id for (tid, _k), d in existing.items() if not d.date_met and tid in self.ids
-             and self.browse(tid).state not in ("closed", "cancelled")]
+            [
+                d.id
+                for (tid, _k), d in existing.items()
+                if not d.date_met
+                and tid in self.ids
+                and self.browse(tid).state not in ("closed", "cancelled")
+            ]
         )
         if obsolete:
             obsolete.unlink()
@@ -1451,14 +1686,18 @@ class CqTicket(models.Model):
     @api.model
     def _cq_resync_open(self, domain):
         """Recompute the open deadlines of the open tickets matching ``domain``."""
-        tickets = self.sudo().with_context(active_test=False).search(
-            domain + [("state", "in", OPEN_STATES)]
+        tickets = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(domain + [("state", "in", OPEN_STATES)])
         )
         tickets._cq_sync_deadlines()
 
     def _cq_mark_met(self, step):
         kinds = MET_BY[step]
-        deadlines = self.sudo().deadline_ids.filtered(lambda d: d.kind in kinds and not d.date_met)
+        deadlines = self.sudo().deadline_ids.filtered(
+            lambda d: d.kind in kinds and not d.date_met
+        )
         if deadlines:
             deadlines.write({"date_met": fields.Datetime.now()})
 
@@ -1472,7 +1711,11 @@ class CqTicket(models.Model):
         self.ensure_one()
         if not user:
             return self.env["mail.activity"]
-        date = fields.Datetime.context_timestamp(self, deadline).date() if deadline else None
+        date = (
+            fields.Datetime.context_timestamp(self, deadline).date()
+            if deadline
+            else None
+        )
         return self.activity_schedule(
             activity_xmlid,
             date_deadline=date,
@@ -1482,7 +1725,9 @@ class CqTicket(models.Model):
 
     def _cq_done_activities(self, activity_xmlid):
         activity_type = self.env.ref(activity_xmlid)
-        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).action_feedback()
+        self.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        ).action_feedback()
 
     def _cq_reassign_activities(self):
         """Follow a change of responsible person on the open step activities."""
@@ -1493,7 +1738,9 @@ class CqTicket(models.Model):
             | self.env.ref("customer_quality.mail_activity_type_cq_follow_up")
         )
         for ticket in self.filtered("user_id"):
-            activities = ticket.activity_ids.filtered(lambda a: a.activity_type_id in step_types)
+            activities = ticket.activity_ids.filtered(
+                lambda a: a.activity_type_id in step_types
+            )
             if activities:
                 activities.write({"user_id": ticket.user_id.id})
 
@@ -1510,7 +1757,11 @@ class CqTicket(models.Model):
             if company.cq_pending_reminded_on == today:
                 continue
             tickets = self.search(
-                [("company_id", "=", company.id), ("pending", "=", True), ("state", "in", OPEN_STATES)]
+                [
+                    ("company_id", "=", company.id),
+                    ("pending", "=", True),
+                    ("state", "in", OPEN_STATES),
+                ]
             )
             values = []
             for ticket in tickets:
@@ -1522,7 +1773,10 @@ class CqTicket(models.Model):
                             "res_id": ticket.id,
                             "activity_type_id": activity_type.id,
                             "user_id": user.id,
-                            "summary": self.env._("Pending ledger: contact the customer about %s", ticket.name),
+                            "summary": self.env._(
+                                "Pending ledger: contact the customer about %s",
+                                ticket.name,
+                            ),
                             "date_deadline": today,
                         }
                     )
@@ -1538,11 +1792,16 @@ class CqTicket(models.Model):
         first_of_month = today.replace(day=1)
         last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
         for company in self.env["res.company"].search([]):
-            if not company.cq_monthly_review or company.cq_reviewed_on == first_of_month:
+            if (
+                not company.cq_monthly_review
+                or company.cq_reviewed_on == first_of_month
+            ):
                 continue
             if company._cq_first_working_day(first_of_month) != today:
                 continue
-            teams = self.env["cq.team"].search([("company_id", "=", company.id), ("manager_id", "!=", False)])
+            teams = self.env["cq.team"].search(
+                [("company_id", "=", company.id), ("manager_id", "!=", False)]
+            )
             counts = dict(
                 self._read_group(
                     [

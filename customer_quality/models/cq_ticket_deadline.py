@@ -28,7 +28,9 @@ class CqTicketDeadline(models.Model):
     _order = "date_deadline, id"
     _rec_name = "kind"
 
-    ticket_id = fields.Many2one("cq.ticket", required=True, ondelete="cascade", index=True)
+    ticket_id = fields.Many2one(
+        "cq.ticket", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(
         related="ticket_id.company_id", store=True, index=True, precompute=True
     )
@@ -36,10 +38,14 @@ class CqTicketDeadline(models.Model):
     kind = fields.Selection(DEADLINE_KINDS, required=True)
     date_deadline = fields.Datetime("Deadline", required=True)
     date_met = fields.Datetime(
-        "Met on", copy=False, help="When the step was done; kept when the deadline moves."
+        "Met on",
+        copy=False,
+        help="When the step was done; kept when the deadline moves.",
     )
     date_escalated = fields.Datetime(
-        "Escalated on", copy=False, help="When the missed deadline was escalated (only once)."
+        "Escalated on",
+        copy=False,
+        help="When the missed deadline was escalated (only once).",
     )
     status = fields.Selection(
         STATUSES,
@@ -52,11 +58,15 @@ class CqTicketDeadline(models.Model):
     )
 
     _sql_constraints = [
-        ("kind_uniq", "unique(ticket_id, kind)", "A ticket has each deadline only once."),
+        (
+            "kind_uniq",
+            "unique(ticket_id, kind)",
+            "A ticket has each deadline only once.",
+        ),
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # Performance (bench/): the cron looks for the open deadlines that came due
         # among all deadlines ever planned; these partial indexes hold only open ones.
         create_index(
@@ -73,6 +83,7 @@ class CqTicketDeadline(models.Model):
             ["date_deadline"],
             where="date_met IS NULL AND date_escalated IS NULL",
         )
+        return res
 
     @api.depends("date_deadline", "date_met")
     def _compute_status(self):
@@ -97,7 +108,9 @@ class CqTicketDeadline(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for deadline in self:
-            deadline.display_name = f"{deadline.ticket_id.name or ''} – {labels.get(deadline.kind, '')}"
+            deadline.display_name = (
+                f"{deadline.ticket_id.name or ''} – {labels.get(deadline.kind, '')}"
+            )
 
     # ------------------------------------------------------------------
     # Cron: refresh time-dependent statuses, escalate missed deadlines once
@@ -111,10 +124,15 @@ class CqTicketDeadline(models.Model):
     def _refresh_statuses(self):
         """Move open deadlines whose time came to due soon / overdue (set-based)."""
         now = fields.Datetime.now()
-        # finished tickets have nothing due any more: their open deadlines stay as they were
+        # finished tickets have nothing due any more:
+        # their open deadlines stay as they were
         running = [("ticket_id.state", "not in", ("closed", "cancelled"))]
         overdue = self.search(
-            [("status", "in", ("on_time", "due_soon")), ("date_deadline", "<=", now), *running]
+            [
+                ("status", "in", ("on_time", "due_soon")),
+                ("date_deadline", "<=", now),
+                *running,
+            ]
         )
         if overdue:
             self._write_status(overdue, "overdue")
@@ -145,7 +163,8 @@ class CqTicketDeadline(models.Model):
     @api.model
     def _escalate_missed(self, batch_size=ESCALATION_BATCH):
         """Escalate every missed deadline exactly once: an activity for the team's
-        manager and a message on the ticket. Works in batches so that memory stays flat."""
+        manager and a message on the ticket. Works
+        in batches so that memory stays flat."""
         domain = [
             ("date_met", "=", False),
             ("date_escalated", "=", False),
@@ -162,9 +181,9 @@ class CqTicketDeadline(models.Model):
             done += len(batch)
             remaining = self.search_count(domain)
             cron._notify_progress(done=done, remaining=remaining)
-            if self.env.context.get("cq_escalation_commit", True) and cron.env.context.get(
-                "ir_cron_progress_id"
-            ):
+            if self.env.context.get(
+                "cq_escalation_commit", True
+            ) and cron.env.context.get("ir_cron_progress_id"):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
         return done
@@ -172,7 +191,9 @@ class CqTicketDeadline(models.Model):
     def _escalate(self):
         now = fields.Datetime.now()
         self.write({"date_escalated": now, "status": "overdue"})
-        activity_type = self.env.ref("customer_quality.mail_activity_type_cq_escalation")
+        activity_type = self.env.ref(
+            "customer_quality.mail_activity_type_cq_escalation"
+        )
         model_id = self.env["ir.model"]._get_id("cq.ticket")
         labels = dict(self._fields["kind"]._description_selection(self.env))
         activity_values = []
@@ -238,6 +259,6 @@ class CqTicketDeadline(models.Model):
                 body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),
             )
         if activity_values:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                activity_values
-            )
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activity_values)

@@ -26,14 +26,18 @@ class CqTicketSourceMixin(models.AbstractModel):
             self.cq_ticket_count = 0
             return
         counts = dict(
-            self.env["cq.ticket"]._read_group([(field, "in", self.ids)], [field], ["__count"])
+            self.env["cq.ticket"]._read_group(
+                [(field, "in", self.ids)], [field], ["__count"]
+            )
         )
         for record in self:
             record.cq_ticket_count = counts.get(record, 0)
 
     def action_cq_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("customer_quality.cq_ticket_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_quality.cq_ticket_action"
+        )
         action["domain"] = [(self._cq_ticket_field(), "=", self.id)]
         action["context"] = {
             f"default_{key}": value for key, value in self._cq_ticket_defaults().items()
@@ -43,7 +47,9 @@ class CqTicketSourceMixin(models.AbstractModel):
     def action_cq_create_ticket(self):
         """Open a new ticket pre-filled from this document."""
         self.ensure_one()
-        context = {f"default_{key}": value for key, value in self._cq_ticket_defaults().items()}
+        context = {
+            f"default_{key}": value for key, value in self._cq_ticket_defaults().items()
+        }
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New quality ticket"),

@@ -23,26 +23,30 @@ class ResCompany(models.Model):
         "Serious above loss",
         currency_field="currency_id",
         default=10000.0,
-        help="A complaint whose claimed loss is above this amount is serious (0: no limit).",
+        help="A complaint whose claimed loss is above this amount is serious (0: no "
+        "limit).",
     )
     cq_qm_approval_amount = fields.Monetary(
         "Quality manager approves from",
         currency_field="currency_id",
         default=5000.0,
-        help="Decisions of this amount or more need the quality manager (0: never by amount).",
+        help="Decisions of this amount or more need the quality manager (0: never by "
+        "amount).",
     )
     cq_gm_approval_amount = fields.Monetary(
         "General manager approves from",
         currency_field="currency_id",
         default=50000.0,
-        help="Decisions of this amount or more need the general manager (0: never by amount); "
-        "serious complaints always do.",
+        help="Decisions of this amount or more need the general manager (0: never by "
+        "amount); serious complaints always do.",
     )
     cq_quality_manager_id = fields.Many2one(
         "res.users", string="Quality manager", domain="[('share', '=', False)]"
     )
     cq_management_rep_id = fields.Many2one(
-        "res.users", string="Management representative", domain="[('share', '=', False)]"
+        "res.users",
+        string="Management representative",
+        domain="[('share', '=', False)]",
     )
     cq_general_manager_id = fields.Many2one(
         "res.users", string="General manager", domain="[('share', '=', False)]"
@@ -50,13 +54,14 @@ class ResCompany(models.Model):
     cq_pending_reminder_day = fields.Integer(
         "Pending ledger reminder day",
         default=4,
-        help="Day of the month on which the responsible people are reminded of pending tickets.",
+        help="Day of the month on which the responsible people are reminded of pending "
+        "tickets.",
     )
     cq_monthly_review = fields.Boolean(
         "Monthly review",
         default=True,
-        help="On the first working day of each month, department managers get an activity "
-        "to review last month's feedback.",
+        help="On the first working day of each month, department managers get an "
+        "activity to review last month's feedback.",
     )
     cq_pending_reminded_on = fields.Date(readonly=True)
     cq_reviewed_on = fields.Date(readonly=True)
@@ -81,7 +86,9 @@ class ResCompany(models.Model):
             return first_of_month
         tz = pytz.timezone(calendar.tz or "UTC")
         start = tz.localize(fields.Datetime.to_datetime(first_of_month))
-        intervals = calendar._work_intervals_batch(start, start + timedelta(days=15))[False]
+        intervals = calendar._work_intervals_batch(start, start + timedelta(days=15))[
+            False
+        ]
         for begin, _end, _meta in intervals:
             return begin.astimezone(tz).date()
         return first_of_month
@@ -92,10 +99,17 @@ class ResCompany(models.Model):
 
         Rule = self.env["cq.deadline.rule"].sudo()
         existing = {
-            (r.company_id.id, r.severity, r.kind) for r in Rule.search([("company_id", "in", self.ids)])
+            (r.company_id.id, r.severity, r.kind)
+            for r in Rule.search([("company_id", "in", self.ids)])
         }
         values = [
-            {"company_id": company.id, "severity": severity, "kind": kind, "duration": duration, "unit": unit}
+            {
+                "company_id": company.id,
+                "severity": severity,
+                "kind": kind,
+                "duration": duration,
+                "unit": unit,
+            }
             for company in self
             for severity, _label in SEVERITIES
             for kind, (duration, unit) in DEFAULT_RULES.items()
@@ -104,10 +118,13 @@ class ResCompany(models.Model):
         Rule.create(values)
 
     def _cq_ensure_ticket_sequence(self):
-        """Give each company its own ticket series (CQ/<year>/NNNNN); the shared sequence of
-        the data file only serves the companies without one (the main company)."""
+        """Give each company its own ticket series (CQ/<year>/NNNNN); the shared
+        sequence of the data file only serves the companies without one (the main
+        company)."""
         Sequence = self.env["ir.sequence"].sudo()
-        owned = Sequence.search([("code", "=", "cq.ticket"), ("company_id", "in", self.ids)]).company_id
+        owned = Sequence.search(
+            [("code", "=", "cq.ticket"), ("company_id", "in", self.ids)]
+        ).company_id
         Sequence.create(
             [
                 {

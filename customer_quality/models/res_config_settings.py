@@ -7,24 +7,46 @@ class ResConfigSettings(models.TransientModel):
     company_currency_id = fields.Many2one(
         "res.currency", related="company_id.currency_id", string="Company Currency"
     )
-    cq_calendar_id = fields.Many2one(related="company_id.cq_calendar_id", readonly=False)
-    cq_due_soon_hours = fields.Float(related="company_id.cq_due_soon_hours", readonly=False)
+    cq_calendar_id = fields.Many2one(
+        related="company_id.cq_calendar_id", readonly=False
+    )
+    cq_due_soon_hours = fields.Float(
+        related="company_id.cq_due_soon_hours", readonly=False
+    )
     cq_serious_loss_amount = fields.Monetary(
-        related="company_id.cq_serious_loss_amount", readonly=False, currency_field="company_currency_id"
+        related="company_id.cq_serious_loss_amount",
+        readonly=False,
+        currency_field="company_currency_id",
     )
     cq_qm_approval_amount = fields.Monetary(
-        related="company_id.cq_qm_approval_amount", readonly=False, currency_field="company_currency_id"
+        related="company_id.cq_qm_approval_amount",
+        readonly=False,
+        currency_field="company_currency_id",
     )
     cq_gm_approval_amount = fields.Monetary(
-        related="company_id.cq_gm_approval_amount", readonly=False, currency_field="company_currency_id"
+        related="company_id.cq_gm_approval_amount",
+        readonly=False,
+        currency_field="company_currency_id",
     )
-    cq_quality_manager_id = fields.Many2one(related="company_id.cq_quality_manager_id", readonly=False)
-    cq_management_rep_id = fields.Many2one(related="company_id.cq_management_rep_id", readonly=False)
-    cq_general_manager_id = fields.Many2one(related="company_id.cq_general_manager_id", readonly=False)
-    cq_pending_reminder_day = fields.Integer(related="company_id.cq_pending_reminder_day", readonly=False)
-    cq_monthly_review = fields.Boolean(related="company_id.cq_monthly_review", readonly=False)
+    cq_quality_manager_id = fields.Many2one(
+        related="company_id.cq_quality_manager_id", readonly=False
+    )
+    cq_management_rep_id = fields.Many2one(
+        related="company_id.cq_management_rep_id", readonly=False
+    )
+    cq_general_manager_id = fields.Many2one(
+        related="company_id.cq_general_manager_id", readonly=False
+    )
+    cq_pending_reminder_day = fields.Integer(
+        related="company_id.cq_pending_reminder_day", readonly=False
+    )
+    cq_monthly_review = fields.Boolean(
+        related="company_id.cq_monthly_review", readonly=False
+    )
 
     def action_cq_open_deadline_rules(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("customer_quality.cq_deadline_rule_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_quality.cq_deadline_rule_action"
+        )
         action["domain"] = [("company_id", "=", self.company_id.id)]
         return action

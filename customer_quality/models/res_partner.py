@@ -27,7 +27,9 @@ class ResPartner(models.Model):
 
     def action_cq_view_tickets(self):
         action = super().action_cq_view_tickets()
-        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
         return action
 
     def _cq_ticket_defaults(self):

@@ -12,14 +12,18 @@ class ResourceCalendar(models.Model):
 
     def _cq_resync_deadlines(self):
         """Open customer-quality deadlines follow the new working time."""
-        companies = self.env["res.company"].sudo().search(
-            [
-                "|",
-                ("cq_calendar_id", "in", self.ids),
-                "&",
-                ("cq_calendar_id", "=", False),
-                ("resource_calendar_id", "in", self.ids),
-            ]
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("cq_calendar_id", "in", self.ids),
+                    "&",
+                    ("cq_calendar_id", "=", False),
+                    ("resource_calendar_id", "in", self.ids),
+                ]
+            )
         )
         if companies:
             self.env["cq.ticket"]._cq_resync_open([("company_id", "in", companies.ids)])
@@ -73,8 +77,8 @@ class ResourceCalendarLeaves(models.Model):
         return result
 
     def _cq_resync_deadlines(self):
-        """Public holidays (leaves of no resource) change the working time of their calendar,
-        or of every calendar when they have none: open deadlines follow."""
+        """Public holidays (leaves of no resource) change the working time of their
+        calendar, or of every calendar when they have none: open deadlines follow."""
         leaves = self.filtered(lambda leave: not leave.resource_id)
         if any(not leave.calendar_id for leave in leaves):
             self.env["cq.ticket"]._cq_resync_open([])

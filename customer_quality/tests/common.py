@@ -9,7 +9,9 @@ class CqCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, tz="Asia/Shanghai"))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=False, tz="Asia/Shanghai")
+        )
         cls.company = cls.env.company
         cls.company.write(
             {
@@ -20,25 +22,46 @@ class CqCommon(TransactionCase):
         )
         groups = "base.group_user,sales_team.group_sale_salesman,stock.group_stock_user"
         cls.sales_user = new_test_user(
-            cls.env, "cq_sales", groups=groups + ",customer_quality.group_cq_user", name="Sally Sales"
+            cls.env,
+            "cq_sales",
+            groups=groups + ",customer_quality.group_cq_user",
+            name="Sally Sales",
         )
         cls.warehouse_user = new_test_user(
-            cls.env, "cq_wh", groups=groups + ",customer_quality.group_cq_user", name="Walter Warehouse"
+            cls.env,
+            "cq_wh",
+            groups=groups + ",customer_quality.group_cq_user",
+            name="Walter Warehouse",
         )
         cls.officer = new_test_user(
-            cls.env, "cq_officer", groups=groups + ",customer_quality.group_cq_officer", name="Olga Officer"
+            cls.env,
+            "cq_officer",
+            groups=groups + ",customer_quality.group_cq_officer",
+            name="Olga Officer",
         )
         cls.team_manager = new_test_user(
-            cls.env, "cq_team_mgr", groups=groups + ",customer_quality.group_cq_officer", name="Tom Teamlead"
+            cls.env,
+            "cq_team_mgr",
+            groups=groups + ",customer_quality.group_cq_officer",
+            name="Tom Teamlead",
         )
         cls.quality_manager = new_test_user(
-            cls.env, "cq_qm", groups=groups + ",customer_quality.group_cq_manager", name="Quinn Quality"
+            cls.env,
+            "cq_qm",
+            groups=groups + ",customer_quality.group_cq_manager",
+            name="Quinn Quality",
         )
         cls.general_manager = new_test_user(
-            cls.env, "cq_gm", groups=groups + ",customer_quality.group_cq_user", name="Grace General"
+            cls.env,
+            "cq_gm",
+            groups=groups + ",customer_quality.group_cq_user",
+            name="Grace General",
         )
         cls.management_rep = new_test_user(
-            cls.env, "cq_mr", groups=groups + ",customer_quality.group_cq_user", name="Rita Representative"
+            cls.env,
+            "cq_mr",
+            groups=groups + ",customer_quality.group_cq_user",
+            name="Rita Representative",
         )
         cls.company.write(
             {
@@ -64,10 +87,18 @@ class CqCommon(TransactionCase):
             }
         )
         cls.contact = cls.env["res.partner"].create(
-            {"name": "Li Wei", "parent_id": cls.customer.id, "email": "li.wei@acme.example.com"}
+            {
+                "name": "Li Wei",
+                "parent_id": cls.customer.id,
+                "email": "li.wei@acme.example.com",
+            }
         )
         cls.other_customer = cls.env["res.partner"].create(
-            {"name": "Beta Trading", "is_company": True, "email": "info@beta.example.com"}
+            {
+                "name": "Beta Trading",
+                "is_company": True,
+                "email": "info@beta.example.com",
+            }
         )
         cls.product = cls.env["product.product"].create(
             {
@@ -79,13 +110,21 @@ class CqCommon(TransactionCase):
             }
         )
         cls.stock_location = cls.env.ref("stock.stock_location_stock")
-        cls.lot = cls.env["stock.lot"].create({"name": "LOT-2026-001", "product_id": cls.product.id})
-        cls.other_lot = cls.env["stock.lot"].create({"name": "LOT-2026-002", "product_id": cls.product.id})
-        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock_location, 100, lot_id=cls.lot)
+        cls.lot = cls.env["stock.lot"].create(
+            {"name": "LOT-2026-001", "product_id": cls.product.id}
+        )
+        cls.other_lot = cls.env["stock.lot"].create(
+            {"name": "LOT-2026-002", "product_id": cls.product.id}
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product, cls.stock_location, 100, lot_id=cls.lot
+        )
         cls.env["stock.quant"]._update_available_quantity(
             cls.product, cls.stock_location, 100, lot_id=cls.other_lot
         )
-        cls.sale_order, cls.delivery = cls._deliver(cls.customer, cls.product, 40, cls.lot)
+        cls.sale_order, cls.delivery = cls._deliver(
+            cls.customer, cls.product, 40, cls.lot
+        )
 
     @classmethod
     def _deliver(cls, partner, product, qty, lot):
@@ -93,7 +132,9 @@ class CqCommon(TransactionCase):
         order = cls.env["sale.order"].create(
             {
                 "partner_id": partner.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                ],
             }
         )
         order.action_confirm()
@@ -148,13 +189,23 @@ class CqCommon(TransactionCase):
 
     @classmethod
     def _cq_shanghai_calendar(cls, company=None):
-        """Mon–Fri 08:00–12:00 and 13:00–17:00 in Asia/Shanghai (lunch break, free weekend),
-        set as the company's quality calendar."""
+        """Mon–Fri 08:00–12:00 and 13:00–17:00 in Asia/Shanghai (lunch break, free
+        weekend), set as the company's quality calendar."""
         attendances = [
-            Command.create({"name": f"{day} {period}", "dayofweek": day, "hour_from": start, "hour_to": stop,
-                            "day_period": period})
+            Command.create(
+                {
+                    "name": f"{day} {period}",
+                    "dayofweek": day,
+                    "hour_from": start,
+                    "hour_to": stop,
+                    "day_period": period,
+                }
+            )
             for day in "01234"
-            for period, start, stop in (("morning", 8.0, 12.0), ("afternoon", 13.0, 17.0))
+            for period, start, stop in (
+                ("morning", 8.0, 12.0),
+                ("afternoon", 13.0, 17.0),
+            )
         ]
         calendar = cls.env["resource.calendar"].create(
             {

@@ -21,7 +21,9 @@ class TestTicketAccess(CqCommon):
         }
         Ticket = cls.env["cq.ticket"]
         # recorded by the sales user herself, for a customer that is not hers
-        cls.t_created = Ticket.with_user(cls.sales_user).create(dict(base, subject="Created by Sally"))
+        cls.t_created = Ticket.with_user(cls.sales_user).create(
+            dict(base, subject="Created by Sally")
+        )
         # typed in by an officer on the sales user's behalf (she took the call)
         cls.t_recorded = Ticket.with_user(cls.officer).create(
             dict(base, subject="Recorded by Sally", received_by_id=cls.sales_user.id)
@@ -32,13 +34,23 @@ class TestTicketAccess(CqCommon):
         )
         # of a customer whose salesperson she is
         cls.t_her_customer = Ticket.with_user(cls.officer).create(
-            dict(base, subject="Her customer", partner_id=cls.customer.id, contact_id=cls.contact.id)
+            dict(
+                base,
+                subject="Her customer",
+                partner_id=cls.customer.id,
+                contact_id=cls.contact.id,
+            )
         )
         # nothing to do with her
-        cls.t_foreign = Ticket.with_user(cls.officer).create(dict(base, subject="Not Sally's"))
+        cls.t_foreign = Ticket.with_user(cls.officer).create(
+            dict(base, subject="Not Sally's")
+        )
         # recorded by the warehouse user
-        cls.t_warehouse = Ticket.with_user(cls.warehouse_user).create(dict(base, subject="Walter's"))
-        # a complaint about the sales user herself, on her own customer, handled by the team manager
+        cls.t_warehouse = Ticket.with_user(cls.warehouse_user).create(
+            dict(base, subject="Walter's")
+        )
+        # a complaint about the sales user herself, on
+        # her own customer, handled by the team manager
         cls.t_staff = Ticket.with_user(cls.quality_manager).create(
             dict(
                 base,
@@ -60,10 +72,16 @@ class TestTicketAccess(CqCommon):
         )
 
     def _visible(self, user):
-        return self.env["cq.ticket"].with_user(user).search([("id", "in", self.all_tickets.ids)])
+        return (
+            self.env["cq.ticket"]
+            .with_user(user)
+            .search([("id", "in", self.all_tickets.ids)])
+        )
 
     def _sees(self, user, ticket):
-        return bool(self.env["cq.ticket"].with_user(user).search([("id", "=", ticket.id)]))
+        return bool(
+            self.env["cq.ticket"].with_user(user).search([("id", "=", ticket.id)])
+        )
 
     def assertCannotRead(self, user, ticket):
         with self.assertRaises(AccessError):
@@ -77,10 +95,14 @@ class TestTicketAccess(CqCommon):
         self.assertEqual(
             visible,
             self.t_created | self.t_recorded | self.t_responsible | self.t_her_customer,
-            "a sales user sees what she created, recorded or handles and her customers' tickets",
+            "a sales user sees what she created, recorded or handles and her "
+            "customers' tickets",
         )
         self.assertEqual(
-            self.t_her_customer.with_user(self.sales_user).read(["subject"])[0]["subject"], "Her customer"
+            self.t_her_customer.with_user(self.sales_user).read(["subject"])[0][
+                "subject"
+            ],
+            "Her customer",
         )
 
     def test_sales_user_does_not_see_others_tickets(self):
@@ -98,22 +120,36 @@ class TestTicketAccess(CqCommon):
             .search([("ticket_id", "=", self.t_foreign.id)])
         )
         self.assertFalse(deadlines)
-        self.assertTrue(self.t_foreign.deadline_ids, "the ticket has deadlines, they are only hidden")
+        self.assertTrue(
+            self.t_foreign.deadline_ids,
+            "the ticket has deadlines, they are only hidden",
+        )
 
     def test_chatter_and_files_of_hidden_tickets(self):
         """What hangs on a ticket (messages, photos) is as hidden as the ticket."""
-        self.t_foreign.message_post(body="Lab result: porosity in the casting.", message_type="comment")
+        self.t_foreign.message_post(
+            body="Lab result: porosity in the casting.", message_type="comment"
+        )
         photo = self.env["ir.attachment"].create(
-            {"name": "casting.jpg", "raw": b"jpeg", "res_model": "cq.ticket", "res_id": self.t_foreign.id}
+            {
+                "name": "casting.jpg",
+                "raw": b"jpeg",
+                "res_model": "cq.ticket",
+                "res_id": self.t_foreign.id,
+            }
         )
         Message = self.env["mail.message"].with_user(self.sales_user)
         domain = [("model", "=", "cq.ticket"), ("res_id", "=", self.t_foreign.id)]
         self.assertFalse(Message.search(domain))
-        self.assertTrue(Message.with_user(self.officer).search(domain), "the officer does read them")
+        self.assertTrue(
+            Message.with_user(self.officer).search(domain), "the officer does read them"
+        )
         self.assertFalse(
             self.env["ir.attachment"]
             .with_user(self.sales_user)
-            .search([("res_model", "=", "cq.ticket"), ("res_id", "=", self.t_foreign.id)])
+            .search(
+                [("res_model", "=", "cq.ticket"), ("res_id", "=", self.t_foreign.id)]
+            )
         )
         with self.assertRaises(AccessError):
             photo.with_user(self.sales_user).read(["raw"])
@@ -129,7 +165,8 @@ class TestTicketAccess(CqCommon):
         ticket.with_user(self.sales_user).write({"subject": "Calipers squeal loudly"})
         self.assertEqual(ticket.subject, "Calipers squeal loudly")
         self.assertTrue(
-            ticket.with_user(self.sales_user).deadline_ids, "she sees the deadlines of her ticket"
+            ticket.with_user(self.sales_user).deadline_ids,
+            "she sees the deadlines of her ticket",
         )
 
     def test_sales_user_cannot_delete(self):
@@ -145,12 +182,20 @@ class TestTicketAccess(CqCommon):
 
     def test_sales_user_cannot_change_deadline_rules(self):
         rule = self.env["cq.deadline.rule"].search(
-            [("company_id", "=", self.company.id), ("severity", "=", "general"), ("kind", "=", "first_reply")]
+            [
+                ("company_id", "=", self.company.id),
+                ("severity", "=", "general"),
+                ("kind", "=", "first_reply"),
+            ]
         )
         self.assertEqual(len(rule), 1)
         # free the slot the users will try to fill
         self.env["cq.deadline.rule"].search(
-            [("company_id", "=", self.company.id), ("severity", "=", "serious"), ("kind", "=", "urgent")]
+            [
+                ("company_id", "=", self.company.id),
+                ("severity", "=", "serious"),
+                ("kind", "=", "urgent"),
+            ]
         ).unlink()
         for user in (self.sales_user, self.warehouse_user, self.officer):
             with self.assertRaises(AccessError):
@@ -159,7 +204,12 @@ class TestTicketAccess(CqCommon):
                 rule.with_user(user).unlink()
             with self.assertRaises(AccessError):
                 self.env["cq.deadline.rule"].with_user(user).create(
-                    {"company_id": self.company.id, "severity": "serious", "kind": "urgent", "duration": 1.0}
+                    {
+                        "company_id": self.company.id,
+                        "severity": "serious",
+                        "kind": "urgent",
+                        "duration": 1.0,
+                    }
                 )
         self.assertEqual(rule.duration, 8.0)
         # the quality manager configures them
@@ -168,15 +218,27 @@ class TestTicketAccess(CqCommon):
 
     def test_warehouse_user_same_rights(self):
         visible = self._visible(self.warehouse_user)
-        self.assertEqual(visible, self.t_warehouse, "Walter is nobody's salesperson and recorded only one")
+        self.assertEqual(
+            visible,
+            self.t_warehouse,
+            "Walter is nobody's salesperson and recorded only one",
+        )
         self.assertCannotRead(self.warehouse_user, self.t_her_customer)
         self.assertCannotRead(self.warehouse_user, self.t_created)
         ticket = self._ticket(user=self.warehouse_user)
-        self.assertIn(ticket, self.env["cq.ticket"].with_user(self.warehouse_user).search([]))
+        self.assertIn(
+            ticket, self.env["cq.ticket"].with_user(self.warehouse_user).search([])
+        )
         with self.assertRaises(AccessError):
             ticket.with_user(self.warehouse_user).unlink()
-        self.t_foreign.with_user(self.officer).write({"user_id": self.warehouse_user.id})
-        self.assertIn(self.t_foreign, self._visible(self.warehouse_user), "responsible: he sees it")
+        self.t_foreign.with_user(self.officer).write(
+            {"user_id": self.warehouse_user.id}
+        )
+        self.assertIn(
+            self.t_foreign,
+            self._visible(self.warehouse_user),
+            "responsible: he sees it",
+        )
 
     # ------------------------------------------------------------------
     # Quality staff
@@ -188,7 +250,10 @@ class TestTicketAccess(CqCommon):
     def test_quality_manager_sees_staff_complaints(self):
         self.assertEqual(self._visible(self.quality_manager), self.all_tickets)
         self.assertEqual(
-            self.t_staff.with_user(self.quality_manager).read(["subject"])[0]["subject"], "Sally was rude"
+            self.t_staff.with_user(self.quality_manager).read(["subject"])[0][
+                "subject"
+            ],
+            "Sally was rude",
         )
 
     def test_staff_complaint_hidden_from_the_person_complained_about(self):
@@ -204,7 +269,9 @@ class TestTicketAccess(CqCommon):
         )
         # she cannot be made responsible to get at it (recusal)
         with self.assertRaises(ValidationError):
-            self.t_staff.with_user(self.quality_manager).write({"user_id": self.sales_user.id})
+            self.t_staff.with_user(self.quality_manager).write(
+                {"user_id": self.sales_user.id}
+            )
 
     def test_staff_complaint_visible_to_its_assignee(self):
         self.assertIn(self.t_staff, self._visible(self.team_manager))
@@ -215,10 +282,11 @@ class TestTicketAccess(CqCommon):
         self.assertNotIn(self.t_staff, self._visible(self.team_manager))
 
     def test_staff_complaint_registration(self):
-        """Anyone may register a complaint about a colleague: the recorder keeps seeing what
-        they wrote, the colleagues (and the person complained about) do not."""
+        """Anyone may register a complaint about a colleague: the recorder keeps seeing
+        what they wrote, the colleagues (and the person complained about) do not."""
         recorded = self._ticket(
-            user=self.warehouse_user, complained_user_ids=[Command.set(self.sales_user.ids)]
+            user=self.warehouse_user,
+            complained_user_ids=[Command.set(self.sales_user.ids)],
         )
         self.assertTrue(recorded.is_staff_complaint)
         self.assertTrue(self._sees(self.warehouse_user, recorded))
@@ -233,28 +301,32 @@ class TestTicketAccess(CqCommon):
         self.assertTrue(self._sees(self.officer, taken))
         self.assertFalse(self._sees(self.sales_user, taken))
         registered = self._ticket(
-            user=self.quality_manager, complained_user_ids=[Command.set(self.warehouse_user.ids)]
+            user=self.quality_manager,
+            complained_user_ids=[Command.set(self.warehouse_user.ids)],
         )
         self.assertFalse(self._sees(self.warehouse_user, registered))
         self.assertFalse(self._sees(self.officer, registered))
         # flagging an existing ticket as a staff complaint hides it from the salesperson
         self.assertIn(self.t_her_customer, self._visible(self.sales_user))
-        self.t_her_customer.with_user(self.quality_manager).complained_user_ids = self.sales_user
+        self.t_her_customer.with_user(
+            self.quality_manager
+        ).complained_user_ids = self.sales_user
         self.assertNotIn(self.t_her_customer, self._visible(self.sales_user))
         # other officers lose it; the officer who typed it in keeps what she recorded
         self.assertNotIn(self.t_her_customer, self._visible(self.team_manager))
         self.assertIn(self.t_her_customer, self._visible(self.officer))
 
     def test_warehouse_user_sees_tickets_of_their_deliveries(self):
-        """Warehouse staff see the tickets raised on the deliveries they are responsible for."""
+        """Warehouse staff see the tickets raised on
+        the deliveries they are responsible for."""
         ticket = self._ticket(user=self.quality_manager, picking_id=self.delivery.id)
         self.assertFalse(self._sees(self.warehouse_user, ticket))
         self.delivery.user_id = self.warehouse_user
         self.assertTrue(self._sees(self.warehouse_user, ticket))
 
     def test_staff_complaint_not_notified_to_the_person_complained_about(self):
-        """Followers get the chatter by email and in their inbox, whatever the record rules:
-        the person complained about must not stay a follower."""
+        """Followers get the chatter by email and in their inbox, whatever the record
+        rules: the person complained about must not stay a follower."""
         ticket = self._ticket().with_env(self.env)  # Sally recorded it: she follows it
         self.assertIn(self.sales_user.partner_id, ticket.message_partner_ids)
         ticket.with_user(self.quality_manager).write(
@@ -266,7 +338,9 @@ class TestTicketAccess(CqCommon):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
-        self.assertNotIn(self.sales_user.partner_id, message.notification_ids.res_partner_id)
+        self.assertNotIn(
+            self.sales_user.partner_id, message.notification_ids.res_partner_id
+        )
         # registered as a staff complaint from the start: the same
         registered = self._ticket(
             user=self.quality_manager,
@@ -278,7 +352,8 @@ class TestTicketAccess(CqCommon):
             {"complained_user_ids": [Command.link(self.sales_user.id)]}
         )
         self.assertFalse(
-            (self.warehouse_user | self.sales_user).partner_id & registered.message_partner_ids,
+            (self.warehouse_user | self.sales_user).partner_id
+            & registered.message_partner_ids,
             "nobody complained about follows the complaint",
         )
 
@@ -292,7 +367,9 @@ class TestTicketAccess(CqCommon):
             user_id=self.team_manager.id,
         )
         self.assertEqual(ticket.severity, "serious")
-        alert = ticket.message_ids.filtered(lambda m: "Serious complaint" in (m.body or ""))
+        alert = ticket.message_ids.filtered(
+            lambda m: "Serious complaint" in (m.body or "")
+        )
         self.assertEqual(len(alert), 1)
         self.assertIn(self.management_rep.partner_id, alert.partner_ids)
         self.assertNotIn(self.general_manager.partner_id, alert.partner_ids)
@@ -304,7 +381,9 @@ class TestTicketAccess(CqCommon):
     # ------------------------------------------------------------------
     def _company_b(self):
         company_b = self.env["res.company"].create({"name": "CQ Test Company B"})
-        team_b = self.env["cq.team"].create({"name": "Quality B", "company_id": company_b.id})
+        team_b = self.env["cq.team"].create(
+            {"name": "Quality B", "company_id": company_b.id}
+        )
         partner_b = self.env["res.partner"].create(
             {"name": "Gamma Works", "is_company": True, "company_id": company_b.id}
         )
@@ -332,23 +411,29 @@ class TestTicketAccess(CqCommon):
         for user in (self.sales_user, self.officer, self.quality_manager):
             self.assertNotIn(company_b, user.company_ids)
             self.assertFalse(
-                self.env["cq.ticket"].with_user(user).search([("id", "=", ticket_b.id)]),
+                self.env["cq.ticket"]
+                .with_user(user)
+                .search([("id", "=", ticket_b.id)]),
                 f"{user.name} must not find the ticket of company B",
             )
             self.assertCannotRead(user, ticket_b)
             self.assertFalse(
-                self.env["cq.ticket.deadline"].with_user(user).search([("ticket_id", "=", ticket_b.id)])
+                self.env["cq.ticket.deadline"]
+                .with_user(user)
+                .search([("ticket_id", "=", ticket_b.id)])
             )
         # a manager of both companies sees it only with company B enabled
         self.quality_manager.write({"company_ids": [Command.link(company_b.id)]})
         Ticket = self.env["cq.ticket"].with_user(self.quality_manager)
         self.assertFalse(
-            Ticket.with_context(allowed_company_ids=[self.company.id]).search([("id", "=", ticket_b.id)])
+            Ticket.with_context(allowed_company_ids=[self.company.id]).search(
+                [("id", "=", ticket_b.id)]
+            )
         )
         self.assertEqual(
-            Ticket.with_context(allowed_company_ids=[self.company.id, company_b.id]).search(
-                [("id", "=", ticket_b.id)]
-            ),
+            Ticket.with_context(
+                allowed_company_ids=[self.company.id, company_b.id]
+            ).search([("id", "=", ticket_b.id)]),
             ticket_b,
         )
 
@@ -356,7 +441,9 @@ class TestTicketAccess(CqCommon):
         company_b, team_b, partner_b, _ticket_b = self._company_b()
         Ticket = self.env["cq.ticket"]
         count = Ticket.search_count([])
-        with self.assertRaises(UserError):  # check_company: UserError (ValidationError is one too)
+        with self.assertRaises(
+            UserError
+        ):  # check_company: UserError (ValidationError is one too)
             Ticket.create(
                 {
                     "partner_id": self.customer.id,
@@ -368,9 +455,13 @@ class TestTicketAccess(CqCommon):
             )
         self.assertEqual(Ticket.search_count([]), count, "nothing is created")
         ticket = self._ticket()
-        with self.assertRaises(UserError):  # check_company: UserError (ValidationError is one too)
+        with self.assertRaises(
+            UserError
+        ):  # check_company: UserError (ValidationError is one too)
             ticket.write({"team_id": team_b.id})
-        with self.assertRaises(UserError):  # check_company: UserError (ValidationError is one too)
+        with self.assertRaises(
+            UserError
+        ):  # check_company: UserError (ValidationError is one too)
             ticket.write({"partner_id": partner_b.id, "contact_id": False})
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.partner_id, self.customer)
@@ -381,14 +472,22 @@ class TestTicketAccess(CqCommon):
     # Portal and public
     # ------------------------------------------------------------------
     def test_portal_and_public_have_no_access(self):
-        portal = new_test_user(self.env, "cq_portal", groups="base.group_portal", name="Pat Portal")
+        portal = new_test_user(
+            self.env, "cq_portal", groups="base.group_portal", name="Pat Portal"
+        )
         public = self.env.ref("base.public_user")
         for user in (portal, public):
             Ticket = self.env["cq.ticket"].with_user(user)
             with self.assertRaises(AccessError):
                 Ticket.search([])
             with self.assertRaises(AccessError):
-                Ticket.create({"partner_id": user.partner_id.id, "subject": "Let me in", "channel": "portal"})
+                Ticket.create(
+                    {
+                        "partner_id": user.partner_id.id,
+                        "subject": "Let me in",
+                        "channel": "portal",
+                    }
+                )
             self.assertCannotRead(user, self.t_her_customer)
             with self.assertRaises(AccessError):
                 self.env["cq.ticket.deadline"].with_user(user).search([])

@@ -287,8 +287,8 @@ class TestTicketWorkflow(CqWorkflowCommon):
         self.assertEqual(ticket.state, "assigned")
 
     def test_handoff_requires_someone_to_act(self):
-        """A department without manager nor members cannot take a ticket: nobody would get
-        the investigation activity."""
+        """A department without manager nor members cannot take a ticket: nobody would
+        get the investigation activity."""
         empty = self.env["cq.team"].create({"name": "Empty department"})
         ticket = self._ticket(team_id=empty.id)
         with self.assertRaisesRegex(UserError, "responsible person"):
