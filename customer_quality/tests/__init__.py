@@ -1,4 +1,3 @@
-
 from . import test_ticket_tour
 from . import test_ticket_access
 from . import test_ticket_intake
