@@ -1191,28 +1191,22 @@ class CqTicket(models.Model):
         sending it marks the ticket replied."""
         self.ensure_one()
         self._cq_check_reply_allowed()
-        template = self.env.ref("customer_quality.mail_template_cq_ticket_reply")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                "cq_mark_replied": True,
-                "force_email": True,
-            },
-        }
+        return self._cq_composer(
+            "customer_quality.mail_template_cq_ticket_reply", "cq_mark_replied"
+        )
 
     def action_acknowledge(self):
         """Open the composer with the acknowledgement template (first reply)."""
         self.ensure_one()
-        template = self.env.ref("customer_quality.mail_template_cq_ticket_acknowledge")
+        return self._cq_composer(
+            "customer_quality.mail_template_cq_ticket_acknowledge",
+            "cq_mark_acknowledged",
+        )
+
+    def _cq_composer(self, template_xmlid, mark_key):
+        """The mail composer on this ticket with ``template_xmlid``; ``mark_key`` in the
+        context tells ``message_post`` which step the sent email completes."""
+        template = self.env.ref(template_xmlid)
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -1225,7 +1219,7 @@ class CqTicket(models.Model):
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                "cq_mark_acknowledged": True,
+                mark_key: True,
                 "force_email": True,
             },
         }
