@@ -160,7 +160,7 @@ class CqCommon(TransactionCase):
         picking.button_validate()
         return order, picking
 
-    def _ticket(self, user=None, **values):
+    def _ticket_values(self, **values):
         vals = {
             "partner_id": self.customer.id,
             "contact_id": self.contact.id,
@@ -170,6 +170,10 @@ class CqCommon(TransactionCase):
             "team_id": self.team.id,
         }
         vals.update(values)
+        return vals
+
+    def _ticket(self, user=None, **values):
+        vals = self._ticket_values(**values)
         return self.env["cq.ticket"].with_user(user or self.sales_user).create(vals)
 
     def _investigated(self, ticket, **values):

@@ -30,18 +30,12 @@ class TestTicketPerformance(CqCommon):
         )
 
     def _values(self):
-        return {
-            "partner_id": self.customer.id,
-            "contact_id": self.contact.id,
-            "subject": "Calipers squeal",
-            "description": "<p>Calipers of lot LOT-2026-001 squeal after 200 km.</p>",
-            "channel": "email",
-            "team_id": self.team.id,
-            "picking_id": self.delivery.id,
-            "product_id": self.product.id,
-            "lot_id": self.lot.id,
-            "defective_qty": 12.0,
-        }
+        return self._ticket_values(
+            picking_id=self.delivery.id,
+            product_id=self.product.id,
+            lot_id=self.lot.id,
+            defective_qty=12.0,
+        )
 
     @users("cq_sales")
     @warmup
