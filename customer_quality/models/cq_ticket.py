@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, html2plaintext, is_html_empty
+from odoo.tools import float_compare, is_html_empty
 
 from .cq_category import CLASSIFICATIONS
 from .cq_deadline_rule import SEVERITIES, to_naive_utc
@@ -1663,13 +1663,12 @@ class CqTicket(models.Model):
                 }
             )
         # deadlines no longer wanted (e.g. urgency removed) go, unless already met
+        # (``existing`` holds only deadlines of ``self``)
         obsolete = Deadline.browse(
             [
                 d.id
-                for (tid, _k), d in existing.items()
-                if not d.date_met
-                and tid in self.ids
-                and self.browse(tid).state not in ("closed", "cancelled")
+                for d in existing.values()
+                if not d.date_met and d.ticket_id.state not in ("closed", "cancelled")
             ]
         )
         if obsolete:
@@ -1757,13 +1756,14 @@ class CqTicket(models.Model):
                     ("state", "in", OPEN_STATES),
                 ]
             )
+            model_id = self.env["ir.model"]._get_id(self._name)
             values = []
             for ticket in tickets:
                 user = ticket.user_id or ticket._cq_escalation_user()
                 if user:
                     values.append(
                         {
-                            "res_model_id": self.env["ir.model"]._get_id(self._name),
+                            "res_model_id": model_id,
                             "res_id": ticket.id,
                             "activity_type_id": activity_type.id,
                             "user_id": user.id,
@@ -1782,7 +1782,6 @@ class CqTicket(models.Model):
         """On the company's first working day of the month, ask each department
         manager to review last month's feedback."""
         today = fields.Date.context_today(self)
-        activity_type = self.env.ref("customer_quality.mail_activity_type_cq_review")
         first_of_month = today.replace(day=1)
         last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
         for company in self.env["res.company"].search([]):
@@ -1819,9 +1818,3 @@ class CqTicket(models.Model):
                     ),
                 )
             company.cq_reviewed_on = first_of_month
-        return activity_type
-
-    # Reporting helpers ---------------------------------------------------
-    def _cq_description_text(self):
-        self.ensure_one()
-        return html2plaintext(self.description or "")
