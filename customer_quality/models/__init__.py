@@ -3,6 +3,7 @@ from . import cq_team
 from . import cq_deadline_rule
 from . import cq_ticket_deadline
 from . import cq_ticket_source
+from . import cq_return_source
 from . import cq_ticket
 from . import res_company
 from . import res_config_settings
@@ -10,3 +11,19 @@ from . import resource_calendar
 from . import res_partner
 from . import sale_order
 from . import stock_picking
+from . import cq_return
+from . import cq_return_line
+from . import stock_move
+from . import stock_rule
+from . import stock_return_picking
+from . import stock_warehouse
+from . import account_move
+from . import repair_order
+from . import stock_scrap
+from . import product_product
+from . import cq_warranty_term
+from . import cq_warranty_claim
+from . import cq_warranty_claim_cost
+from . import product_category
+from . import product_template
+from . import stock_lot

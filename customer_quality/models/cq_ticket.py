@@ -8,6 +8,7 @@ from odoo.tools import float_compare, is_html_empty
 
 from .cq_category import CLASSIFICATIONS
 from .cq_deadline_rule import SEVERITIES, to_naive_utc
+from .cq_return_source import TICKET_CAUSE_TO_RETURN
 
 STATES = [
     ("draft", "New"),
@@ -114,7 +115,7 @@ class CqTicket(models.Model):
 
     _name = "cq.ticket"
     _description = "Customer Quality Ticket"
-    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["mail.thread.cc", "mail.activity.mixin", "cq.return.source.mixin"]
     _order = "received_date desc, id desc"
     _check_company_auto = True
     _mailing_enabled = True
@@ -498,6 +499,11 @@ class CqTicket(models.Model):
     pending_since = fields.Date(copy=False, readonly=True)
 
     # ------------------------------------------------------------------
+    # Returns
+    # ------------------------------------------------------------------
+    return_ids = fields.One2many("cq.return", "ticket_id", "Returns")
+
+    # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
     can_submit = fields.Boolean(compute="_compute_can")
@@ -513,6 +519,15 @@ class CqTicket(models.Model):
     can_confirm_readback = fields.Boolean(compute="_compute_can")
     can_record_visit = fields.Boolean(compute="_compute_can")
     can_override_severity = fields.Boolean(compute="_compute_can")
+
+    # Warranty claims raised from the ticket
+    claim_ids = fields.One2many("cq.warranty.claim", "ticket_id", "Warranty claims")
+    claim_count = fields.Integer(
+        "Number of warranty claims", compute="_compute_claim_stats"
+    )
+    claim_cost_total = fields.Monetary(
+        "Claim costs", currency_field="currency_id", compute="_compute_claim_stats"
+    )
 
     _sql_constraints = [
         (
@@ -1461,6 +1476,28 @@ class CqTicket(models.Model):
         action["context"] = {"create": False}
         return action
 
+    @api.depends("claim_ids.cost_total")
+    def _compute_claim_stats(self):
+        for ticket in self:
+            ticket.claim_count = len(ticket.claim_ids)
+            ticket.claim_cost_total = sum(ticket.claim_ids.mapped("cost_total"))
+
+    def action_view_claims(self):
+        """The ticket's warranty claims; a new one starts from the ticket's goods."""
+        self.ensure_one()
+        return self.env["cq.warranty.claim"]._cq_action_for(
+            [("ticket_id", "=", self.id)],
+            {
+                "default_ticket_id": self.id,
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_picking_id": self.picking_id.id,
+                "default_product_id": self.product_id.id,
+                "default_lot_id": self.lot_id.id,
+                "default_quantity": self.defective_qty or 1.0,
+                "default_cause": self.cause_category,
+            },
+        )
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
@@ -1818,3 +1855,30 @@ class CqTicket(models.Model):
                     ),
                 )
             company.cq_reviewed_on = first_of_month
+
+    # ------------------------------------------------------------------
+    # Returns raised from the ticket
+    # ------------------------------------------------------------------
+    def _cq_return_domain(self):
+        return [("ticket_id", "=", self.id)]
+
+    def _cq_return_defaults(self):
+        self.ensure_one()
+        values = {
+            "partner_id": self.commercial_partner_id.id,
+            "ticket_id": self.id,
+            "company_id": self.company_id.id,
+            "cause": TICKET_CAUSE_TO_RETURN.get(self.cause_category),
+            "user_id": self.user_id.id or self.env.uid,
+        }
+        if self.sale_order_id:
+            values["sale_order_id"] = self.sale_order_id.id
+        if self.picking_id:
+            values["picking_id"] = self.picking_id.id
+            moves = self._cq_delivered_moves(self.picking_id)
+            if self.product_id:
+                moves = moves.filtered(lambda m: m.product_id == self.product_id)
+            values["line_ids"] = self.env["cq.return"]._cq_line_commands(
+                moves, lot=self.lot_id or None, quantity=self.defective_qty or None
+            )
+        return values

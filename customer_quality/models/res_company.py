@@ -4,6 +4,13 @@ import pytz
 
 from odoo import api, fields, models
 
+# per-company numbering: document model -> prefix
+CQ_SEQUENCES = {
+    "cq.ticket": "CQ/%(range_year)s/",
+    "cq.return": "RMA/%(range_year)s/",
+    "cq.warranty.claim": "WC/%(range_year)s/",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -39,6 +46,25 @@ class ResCompany(models.Model):
         default=50000.0,
         help="Decisions of this amount or more need the general manager (0: never by "
         "amount); serious complaints always do.",
+    )
+    cq_return_confirm_qty = fields.Float(
+        "Quality confirms returns above (quantity)",
+        digits="Product Unit of Measure",
+        help="Returns of more units than this need quality confirmation before the"
+        " warehouse receives them, like whole-batch returns (0: only whole batches).",
+    )
+    cq_return_confirm_amount = fields.Monetary(
+        "Quality confirms returns above (value)",
+        currency_field="currency_id",
+        help="Returns worth more than this need quality confirmation before the"
+        " warehouse receives them (0: only whole batches).",
+    )
+    cq_return_approval_amount = fields.Monetary(
+        "Manager approves return outcomes above",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Replacements and credit notes of a return worth more than this need a"
+        " quality manager's approval (0: never).",
     )
     cq_quality_manager_id = fields.Many2one(
         "res.users", string="Quality manager", domain="[('share', '=', False)]"
@@ -117,33 +143,34 @@ class ResCompany(models.Model):
         ]
         Rule.create(values)
 
-    def _cq_ensure_ticket_sequence(self):
-        """Give each company its own ticket series (CQ/<year>/NNNNN); the shared
-        sequence of the data file only serves the companies without one (the main
-        company)."""
+    def _cq_ensure_sequences(self):
+        """Give each company its own series of tickets (CQ/<year>/NNNNN), returns
+        (RMA/…) and warranty claims (WC/…); the shared sequences of the data file
+        serve the companies without one (the main company)."""
         Sequence = self.env["ir.sequence"].sudo()
-        owned = Sequence.search(
-            [("code", "=", "cq.ticket"), ("company_id", "in", self.ids)]
-        ).company_id
-        Sequence.create(
-            [
-                {
-                    "name": self.env._("Customer quality ticket (%s)", company.name),
-                    "code": "cq.ticket",
-                    "prefix": "CQ/%(range_year)s/",
-                    "padding": 5,
-                    "use_date_range": True,
-                    "company_id": company.id,
-                }
-                for company in self - owned
-            ]
-        )
+        for code, prefix in CQ_SEQUENCES.items():
+            owned = Sequence.search(
+                [("code", "=", code), ("company_id", "in", self.ids)]
+            ).company_id
+            Sequence.create(
+                [
+                    {
+                        "name": f"{self.env[code]._description} ({company.name})",
+                        "code": code,
+                        "prefix": prefix,
+                        "padding": 5,
+                        "use_date_range": True,
+                        "company_id": company.id,
+                    }
+                    for company in self - owned
+                ]
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._cq_ensure_deadline_rules()
-        companies._cq_ensure_ticket_sequence()
+        companies._cq_ensure_sequences()
         return companies
 
     def write(self, vals):

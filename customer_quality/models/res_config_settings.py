@@ -43,6 +43,19 @@ class ResConfigSettings(models.TransientModel):
     cq_monthly_review = fields.Boolean(
         related="company_id.cq_monthly_review", readonly=False
     )
+    cq_return_confirm_qty = fields.Float(
+        related="company_id.cq_return_confirm_qty", readonly=False
+    )
+    cq_return_confirm_amount = fields.Monetary(
+        related="company_id.cq_return_confirm_amount",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    cq_return_approval_amount = fields.Monetary(
+        related="company_id.cq_return_approval_amount",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
 
     def action_cq_open_deadline_rules(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

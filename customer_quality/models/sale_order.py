@@ -3,7 +3,7 @@ from odoo import models
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "cq.ticket.source.mixin"]
+    _inherit = ["sale.order", "cq.ticket.source.mixin", "cq.return.source.mixin"]
 
     def _cq_ticket_field(self):
         return "sale_order_id"
@@ -21,3 +21,20 @@ class SaleOrder(models.Model):
         if len(products) == 1:
             values["product_id"] = products.id
         return values
+
+    def _cq_return_domain(self):
+        return [
+            "|",
+            ("sale_order_id", "=", self.id),
+            ("line_ids.sale_line_id.order_id", "=", self.id),
+        ]
+
+    def _cq_return_defaults(self):
+        self.ensure_one()
+        moves = self._cq_delivered_moves(self.picking_ids)
+        return {
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "sale_order_id": self.id,
+            "company_id": self.company_id.id,
+            "line_ids": self.env["cq.return"]._cq_line_commands(moves),
+        }

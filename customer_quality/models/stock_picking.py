@@ -1,9 +1,30 @@
-from odoo import models
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "cq.ticket.source.mixin"]
+    _inherit = ["stock.picking", "cq.ticket.source.mixin", "cq.return.source.mixin"]
+
+    cq_return_id = fields.Many2one(
+        "cq.return", "Return authorisation", index="btree_not_null", readonly=True
+    )
+    cq_return_role = fields.Selection(
+        [
+            ("receipt", "Return receipt"),
+            ("disposition", "Disposition"),
+            ("supplier", "Return to supplier"),
+            ("replacement", "Replacement"),
+        ],
+        "Return step",
+        readonly=True,
+    )
+
+    def _action_done(self):
+        result = super()._action_done()
+        self.filtered(
+            lambda p: p.cq_return_role == "receipt"
+        ).cq_return_id.sudo()._cq_sync_receipts()
+        return result
 
     def _cq_ticket_field(self):
         return "picking_id"
@@ -23,4 +44,27 @@ class StockPicking(models.Model):
         products = self.move_ids.filtered(lambda m: m.state == "done").product_id
         if len(products) == 1:
             values["product_id"] = products.id
+        return values
+
+    def _cq_return_domain(self):
+        return [
+            "|",
+            "|",
+            ("picking_id", "=", self.id),
+            ("line_ids.picking_id", "=", self.id),
+            ("picking_ids", "=", self.id),
+        ]
+
+    def _cq_return_defaults(self):
+        self.ensure_one()
+        values = {
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "picking_id": self.id,
+            "company_id": self.company_id.id,
+            "line_ids": self.env["cq.return"]._cq_line_commands(
+                self._cq_delivered_moves(self)
+            ),
+        }
+        if self.sale_id:
+            values["sale_order_id"] = self.sale_id.id
         return values
