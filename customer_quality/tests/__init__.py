@@ -9,3 +9,12 @@ from . import test_ticket_escalation
 from . import test_ticket_crons
 from . import test_ticket_performance
 from . import test_ticket_i18n
+from . import test_return_flow
+from . import test_return_concurrency
+from . import test_return_disposition
+from . import test_return_outcome
+from . import test_return_reception
+from . import test_return_source
+from . import test_return_access
+from . import test_warranty_claim
+from . import test_warranty_access

@@ -223,3 +223,69 @@ class CqCommon(TransactionCase):
         )
         (company or cls.company).cq_calendar_id = calendar
         return calendar
+
+
+class CqReturnCommon(CqCommon):
+    """The fixtures of CqCommon, with the warehouse user handling the returns."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.delivery.picking_type_id.warehouse_id
+        cls.warehouse.cq_return_user_ids = [Command.link(cls.warehouse_user.id)]
+        cls.return_location = cls.warehouse._cq_return_location()
+        cls.company.cq_return_approval_amount = 5000.0
+
+    def _return(self, quantity, lot=None, delivery=None, user=None, **values):
+        delivery = delivery or self.delivery
+        move = delivery.move_ids[:1]
+        line = {
+            "picking_id": delivery.id,
+            "product_id": move.product_id.id,
+            "quantity": quantity,
+            "lot_id": (self.lot if lot is None else lot).id,
+            "reason": "Squeal",
+            "without_return": values.pop("without_return", False),
+        }
+        vals = {
+            "partner_id": delivery.partner_id.commercial_partner_id.id,
+            "line_ids": [Command.create(line)],
+        }
+        vals.update(values)
+        return self.env["cq.return"].with_user(user or self.sales_user).create(vals)
+
+    def _received(self, quantity, **values):
+        rma = self._return(quantity, **values)
+        rma.action_authorise()
+        if rma.needs_quality_confirmation:
+            rma.with_user(self.officer).action_confirm_quality()
+        rma.with_user(self.warehouse_user).action_receive()
+        rma.line_ids.filtered(lambda line: not line.without_return).write(
+            {"inspection_result": "nonconforming"}
+        )
+        return rma.with_user(self.env.user)
+
+    def _qty(self, location, lot, product=None):
+        """Quantity on hand (reserved or not) of ``lot`` right in ``location``."""
+        quants = self.env["stock.quant"]._gather(
+            product or self.product, location, lot_id=lot, strict=True
+        )
+        return sum(quants.mapped("quantity"))
+
+    def _explain(self, rma, user=None):
+        """Send the explanation email through the composer, as a user would."""
+        action = rma.with_user(user or self.officer).action_explain()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(user or self.officer)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer._action_send_mail()
+
+    def _ship(self, picking):
+        """Validate an outgoing picking with what Odoo reserved."""
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking._action_done()
+        self.assertEqual(picking.state, "done")
