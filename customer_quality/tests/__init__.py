@@ -18,3 +18,4 @@ from . import test_return_source
 from . import test_return_access
 from . import test_warranty_claim
 from . import test_warranty_access
+from . import test_return_tour
