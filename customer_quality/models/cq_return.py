@@ -29,7 +29,7 @@ class CqReturn(models.Model):
 
     _name = "cq.return"
     _description = "Return Authorisation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cq.composer.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -967,23 +967,10 @@ class CqReturn(models.Model):
         self._cq_check_state(
             ["authorised", "received", "inspected"], self.env._("be explained")
         )
-        template = self.env.ref("customer_quality.mail_template_cq_return_explanation")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                "cq_return_explained": True,
-                "force_email": True,
-            },
-        }
+        return self._cq_composer(
+            "customer_quality.mail_template_cq_return_explanation",
+            "cq_return_explained",
+        )
 
     def message_post(self, **kwargs):
         if not self.env.context.get("cq_return_explained"):

@@ -115,7 +115,12 @@ class CqTicket(models.Model):
 
     _name = "cq.ticket"
     _description = "Customer Quality Ticket"
-    _inherit = ["mail.thread.cc", "mail.activity.mixin", "cq.return.source.mixin"]
+    _inherit = [
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "cq.composer.mixin",
+        "cq.return.source.mixin",
+    ]
     _order = "received_date desc, id desc"
     _check_company_auto = True
     _mailing_enabled = True
@@ -1217,27 +1222,6 @@ class CqTicket(models.Model):
             "customer_quality.mail_template_cq_ticket_acknowledge",
             "cq_mark_acknowledged",
         )
-
-    def _cq_composer(self, template_xmlid, mark_key):
-        """The mail composer on this ticket with ``template_xmlid``; ``mark_key`` in the
-        context tells ``message_post`` which step the sent email completes."""
-        template = self.env.ref(template_xmlid)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                mark_key: True,
-                "force_email": True,
-            },
-        }
 
     def action_mark_acknowledged(self):
         """First reply given another way (phone, visit): record it."""

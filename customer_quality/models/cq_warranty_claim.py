@@ -997,6 +997,15 @@ class CqWarrantyClaim(models.Model):
         return action
 
     @api.model
+    def _cq_counts(self, field, records):
+        """Claims per record of ``field`` (in ``records``) that the user may see."""
+        if not self.has_access("read"):
+            return {}
+        return dict(
+            self._read_group([(field, "in", records.ids)], [field], ["__count"])
+        )
+
+    @api.model
     def _cq_action_for(self, domain, defaults=None):
         """The claims action opened from another document (partner, product, lot,
         ticket), filtered on it and creating claims pre-filled from it."""

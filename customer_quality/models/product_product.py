@@ -14,15 +14,7 @@ class ProductProduct(models.Model):
 
     @api.depends_context("uid")
     def _compute_cq_warranty_claim_count(self):
-        Claim = self.env["cq.warranty.claim"]
-        if not Claim.has_access("read"):
-            self.cq_warranty_claim_count = 0
-            return
-        counts = dict(
-            Claim._read_group(
-                [("product_id", "in", self.ids)], ["product_id"], ["__count"]
-            )
-        )
+        counts = self.env["cq.warranty.claim"]._cq_counts("product_id", self)
         for product in self:
             product.cq_warranty_claim_count = counts.get(product, 0)
 

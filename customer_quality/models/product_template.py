@@ -23,17 +23,7 @@ class ProductTemplate(models.Model):
 
     @api.depends_context("uid")
     def _compute_cq_warranty_claim_count(self):
-        Claim = self.env["cq.warranty.claim"]
-        if not Claim.has_access("read"):
-            self.cq_warranty_claim_count = 0
-            return
-        counts = dict(
-            Claim._read_group(
-                [("product_id.product_tmpl_id", "in", self.ids)],
-                ["product_tmpl_id"],
-                ["__count"],
-            )
-        )
+        counts = self.env["cq.warranty.claim"]._cq_counts("product_tmpl_id", self)
         for template in self:
             template.cq_warranty_claim_count = counts.get(template, 0)
 

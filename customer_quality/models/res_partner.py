@@ -50,16 +50,8 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_cq_warranty_claim_count(self):
         # claims are the customer company's, whichever contact is opened
-        Claim = self.env["cq.warranty.claim"]
-        if not Claim.has_access("read"):
-            self.cq_warranty_claim_count = 0
-            return
-        counts = dict(
-            Claim._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
+        counts = self.env["cq.warranty.claim"]._cq_counts(
+            "partner_id", self.commercial_partner_id
         )
         for partner in self:
             partner.cq_warranty_claim_count = counts.get(

@@ -14,13 +14,7 @@ class StockLot(models.Model):
 
     @api.depends_context("uid")
     def _compute_cq_warranty_claim_count(self):
-        Claim = self.env["cq.warranty.claim"]
-        if not Claim.has_access("read"):
-            self.cq_warranty_claim_count = 0
-            return
-        counts = dict(
-            Claim._read_group([("lot_id", "in", self.ids)], ["lot_id"], ["__count"])
-        )
+        counts = self.env["cq.warranty.claim"]._cq_counts("lot_id", self)
         for lot in self:
             lot.cq_warranty_claim_count = counts.get(lot, 0)
 

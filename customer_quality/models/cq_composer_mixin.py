@@ -1,0 +1,30 @@
+from odoo import models
+
+
+class CqComposerMixin(models.AbstractModel):
+    """Documents that send a step's email to the customer through the composer
+    with a template, the sent message completing the step."""
+
+    _name = "cq.composer.mixin"
+    _description = "Customer Quality Composer"
+
+    def _cq_composer(self, template_xmlid, mark_key):
+        """The mail composer on this record with ``template_xmlid``; ``mark_key`` in the
+        context tells ``message_post`` which step the sent email completes."""
+        template = self.env.ref(template_xmlid)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                mark_key: True,
+                "force_email": True,
+            },
+        }
