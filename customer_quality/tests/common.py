@@ -1,3 +1,5 @@
+import unittest
+
 from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
@@ -289,3 +291,16 @@ class CqReturnCommon(CqCommon):
         picking.move_ids.picked = True
         picking._action_done()
         self.assertEqual(picking.state, "done")
+
+
+class CqTourMixin:
+    """For HttpCase: run a browser tour, a tour that cannot run (no Chrome, no
+    websocket-client) being a failure, not a skipped test: the tours are the proof
+    of the workflows."""
+
+    def _cq_tour(self, url, tour, login):
+        try:
+            self.start_tour(url, tour, login=login)
+        except unittest.SkipTest as skipped:
+            self.fail(f"The browser tour {tour} could not run: {skipped}")
+        self.env.invalidate_all()

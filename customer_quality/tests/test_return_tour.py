@@ -1,24 +1,13 @@
-import unittest
-
 from odoo.tests import HttpCase, tagged
 
-from .common import CqReturnCommon
+from .common import CqReturnCommon, CqTourMixin
 
 
 @tagged("post_install", "-at_install", "is_tour")
-class TestReturnTour(CqReturnCommon, HttpCase):
+class TestReturnTour(CqTourMixin, CqReturnCommon, HttpCase):
     """A storekeeper receives and inspects a customer return in the browser; a
     quality officer decides it (restock, replacement), explains it to the customer
     and closes it."""
-
-    def _tour(self, tour, login):
-        # a browser tour that cannot run (no Chrome, no websocket-client) is a
-        # failure here, not a skipped test: the tour is the proof of the workflow
-        try:
-            self.start_tour("/odoo", tour, login=login)
-        except unittest.SkipTest as skipped:
-            self.fail(f"The browser tour {tour} could not run: {skipped}")
-        self.env.invalidate_all()
 
     def test_return_received_inspected_decided_and_closed(self):
         stock = self.warehouse.lot_stock_id
@@ -32,7 +21,7 @@ class TestReturnTour(CqReturnCommon, HttpCase):
         self.assertEqual(self._qty(stock, self.lot), 60)
 
         # 1. Walter (storekeeper of the warehouse) receives and inspects.
-        self._tour("cq_return_warehouse_tour", self.warehouse_user.login)
+        self._cq_tour("/odoo", "cq_return_warehouse_tour", self.warehouse_user.login)
         self.assertEqual(rma.state, "inspected")
         self.assertEqual(receipt.state, "done")
         self.assertEqual(receipt.location_dest_id, self.return_location)
@@ -57,7 +46,7 @@ class TestReturnTour(CqReturnCommon, HttpCase):
         self.assertEqual(self.sale_order.order_line.qty_delivered, 35)
 
         # 2. Olga (quality officer) decides, explains and closes.
-        self._tour("cq_return_quality_tour", self.officer.login)
+        self._cq_tour("/odoo", "cq_return_quality_tour", self.officer.login)
         self.assertEqual(rma.state, "done")
         self.assertEqual(rma.cause, "quality")
         self.assertTrue(rma.corrective_action_required)

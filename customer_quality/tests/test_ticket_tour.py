@@ -1,11 +1,11 @@
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import CqCommon
+from .common import CqCommon, CqTourMixin
 
 
 @tagged("post_install", "-at_install", "is_tour")
-class TestTicketTour(CqCommon, HttpCase):
+class TestTicketTour(CqTourMixin, CqCommon, HttpCase):
     """A sales user registers a complaint from a delivery; a quality officer takes it
     through investigation, approval, reply and closure, in the browser."""
 
@@ -15,12 +15,11 @@ class TestTicketTour(CqCommon, HttpCase):
 
         # 1. Sally (sales) registers the complaint from the validated delivery,
         #    reads it back to the customer and hands it off.
-        self.start_tour(
+        self._cq_tour(
             f"/odoo/action-stock.action_picking_tree_all/{self.delivery.id}",
             "cq_ticket_register_tour",
             login=self.sales_user.login,
         )
-        self.env.invalidate_all()
         ticket = Ticket.search([("picking_id", "=", self.delivery.id)])
         self.assertEqual(len(ticket), 1, "the tour registers exactly one ticket")
         self.assertRegex(ticket.name, r"^CQ/\d{4}/\d{5}$")
@@ -58,8 +57,7 @@ class TestTicketTour(CqCommon, HttpCase):
 
         # 2. Tom (quality officer and department manager) investigates, approves,
         #    replies with the template and records the customer's acceptance.
-        self.start_tour("/odoo", "cq_ticket_handle_tour", login=self.team_manager.login)
-        self.env.invalidate_all()
+        self._cq_tour("/odoo", "cq_ticket_handle_tour", login=self.team_manager.login)
         self.assertEqual(ticket.state, "closed")
         self.assertEqual(ticket.cause_category, "our_product")
         self.assertEqual(ticket.root_cause, "Anti-squeal shim missing at assembly.")
