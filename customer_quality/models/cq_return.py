@@ -445,7 +445,7 @@ class CqReturn(models.Model):
     def _cq_check_state(self, states, action):
         for rma in self:
             if rma.state not in states:
-                labels = dict(RETURN_STATES)
+                labels = dict(self._fields["state"]._description_selection(self.env))
                 raise UserError(
                     self.env._(
                         "Return %(name)s is %(state)s: it cannot %(action)s now.",

@@ -812,7 +812,9 @@ class CqWarrantyClaim(models.Model):
                             "%(claim)s is %(state)s: its data and decision can no "
                             "longer change.",
                             claim=claim.name,
-                            state=dict(CLAIM_STATES)[claim.state].lower(),
+                            state=dict(
+                                self._fields["state"]._description_selection(self.env)
+                            )[claim.state].lower(),
                         )
                     )
         if vals.get("active") is False and any(
