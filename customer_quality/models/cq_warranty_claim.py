@@ -54,7 +54,6 @@ WARRANTY_FIELDS = [
     "warranty_start",
     "warranty_end",
     "warranty_state",
-    "warranty_explanation",
 ]
 
 RECOVERY_STATES = [
@@ -265,7 +264,9 @@ class CqWarrantyClaim(models.Model):
         tracking=True,
     )
     warranty_explanation = fields.Char(
-        "Why", compute="_compute_warranty", precompute=True, store=True
+        "Why",
+        compute="_compute_warranty_explanation",
+        help="Why the claim is in or out of warranty, in the reader's language.",
     )
 
     # Decision
@@ -391,46 +392,11 @@ class CqWarrantyClaim(models.Model):
                 months, source = 0, "none"
             start = end = False
             state = "unknown"
-            if not delivery_date:
-                explanation = self.env._(
-                    "No done delivery of these goods to this customer is known: choose "
-                    "the delivery they left on."
-                )
-            elif not months:
-                explanation = self.env._(
-                    "Delivered %(date)s; no warranty period is set for this product, "
-                    "its category or this customer.",
-                    date=delivery_date,
-                )
-            else:
-                period = self.env._(
-                    "%(months)s months (%(origin)s)",
-                    months=months,
-                    origin=claim._cq_source_label(source, term),
-                )
+            if delivery_date and months:
                 start = delivery_date
                 if term.start_point == "start_of_use" and claim.start_of_use_date:
                     start = claim.start_of_use_date
-                    basis = self.env._(
-                        "In use since %(start)s (delivered %(date)s)",
-                        start=start,
-                        date=delivery_date,
-                    )
-                elif term.start_point == "start_of_use":
-                    basis = self.env._(
-                        "Delivered %(date)s (start of use not recorded: counted from "
-                        "the delivery)",
-                        date=delivery_date,
-                    )
-                else:
-                    basis = self.env._("Delivered %(date)s", date=delivery_date)
                 end = start + relativedelta(months=months)
-                explanation = self.env._(
-                    "%(basis)s, %(period)s → until %(end)s",
-                    basis=basis,
-                    period=period,
-                    end=end,
-                )
                 if claim.claim_date:
                     state = (
                         "in_warranty" if claim.claim_date <= end else "out_of_warranty"
@@ -442,6 +408,56 @@ class CqWarrantyClaim(models.Model):
             claim.warranty_start = start
             claim.warranty_end = end
             claim.warranty_state = state
+
+    @api.depends(
+        "delivery_date",
+        "warranty_months",
+        "warranty_source",
+        "warranty_term_id",
+        "warranty_start",
+        "warranty_end",
+    )
+    def _compute_warranty_explanation(self):
+        for claim in self:
+            delivered = claim.delivery_date
+            term = claim.warranty_term_id
+            if not delivered:
+                explanation = self.env._(
+                    "No done delivery of these goods to this customer is known: choose "
+                    "the delivery they left on."
+                )
+            elif not claim.warranty_months:
+                explanation = self.env._(
+                    "Delivered %(date)s; no warranty period is set for this product, "
+                    "its category or this customer.",
+                    date=delivered,
+                )
+            else:
+                period = self.env._(
+                    "%(months)s months (%(origin)s)",
+                    months=claim.warranty_months,
+                    origin=claim._cq_source_label(claim.warranty_source, term),
+                )
+                if claim.warranty_start != delivered:
+                    basis = self.env._(
+                        "In use since %(start)s (delivered %(date)s)",
+                        start=claim.warranty_start,
+                        date=delivered,
+                    )
+                elif term.start_point == "start_of_use":
+                    basis = self.env._(
+                        "Delivered %(date)s (start of use not recorded: counted from "
+                        "the delivery)",
+                        date=delivered,
+                    )
+                else:
+                    basis = self.env._("Delivered %(date)s", date=delivered)
+                explanation = self.env._(
+                    "%(basis)s, %(period)s → until %(end)s",
+                    basis=basis,
+                    period=period,
+                    end=claim.warranty_end,
+                )
             claim.warranty_explanation = explanation
 
     def _cq_source_label(self, source, term):
