@@ -36,6 +36,7 @@ class CqReturn(models.Model):
     name = fields.Char(
         "Number", required=True, readonly=True, copy=False, default="/", index="trigram"
     )
+    active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -430,10 +431,12 @@ class CqReturn(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         for rma in self:
-            if rma.state not in ("draft", "cancelled"):
+            if rma.state != "draft":
                 raise UserError(
                     self.env._(
-                        "Return %s is authorised: cancel it instead of deleting it.",
+                        "Return %s has been authorised: it is a record of the quality"
+                        " system. Cancel it, or archive it once done, instead of"
+                        " deleting it.",
                         rma.name,
                     )
                 )

@@ -192,13 +192,17 @@ class TestReturnAccess(CqReturnCommon):
         draft = self._return(1)
         authorised = self._return(2)
         authorised.action_authorise()
+        other = self._return(1, user=self.officer)
         with self.assertRaises(AccessError):
-            draft.with_user(self.sales_user).unlink()
+            other.with_user(self.warehouse_user).unlink()  # not theirs to see
         with self.assertRaises(UserError):
             authorised.with_user(self.officer).unlink()
         self.assertTrue(authorised.exists())
         self.assertEqual(authorised.state, "authorised")
-        draft.with_user(self.officer).unlink()
+        authorised.with_user(self.officer).action_cancel()
+        with self.assertRaises(UserError):
+            authorised.with_user(self.officer).unlink()  # cancelled, still a record
+        draft.with_user(self.sales_user).unlink()  # a draft of their own
         self.assertFalse(draft.exists())
 
     def test_portal_user_has_no_access(self):
