@@ -20,3 +20,4 @@ from . import test_warranty_claim
 from . import test_warranty_access
 from . import test_return_tour
 from . import test_return_i18n
+from . import test_return_performance
