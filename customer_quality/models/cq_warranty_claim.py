@@ -178,6 +178,13 @@ class CqWarrantyClaim(models.Model):
     product_tmpl_id = fields.Many2one(
         related="product_id.product_tmpl_id", store=True, index=True
     )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        "Sale order",
+        related="picking_id.sale_id",
+        store=True,
+        index="btree_not_null",
+    )
     move_id = fields.Many2one(
         "stock.move",
         string="Delivered line",

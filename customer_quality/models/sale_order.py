@@ -1,9 +1,26 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "cq.ticket.source.mixin", "cq.return.source.mixin"]
+
+    cq_warranty_claim_count = fields.Integer(
+        "Warranty claims", compute="_compute_cq_warranty_claim_count"
+    )
+
+    @api.depends_context("uid")
+    def _compute_cq_warranty_claim_count(self):
+        counts = self.env["cq.warranty.claim"]._cq_counts("sale_order_id", self)
+        for order in self:
+            order.cq_warranty_claim_count = counts.get(order, 0)
+
+    def action_cq_view_warranty_claims(self):
+        self.ensure_one()
+        return self.env["cq.warranty.claim"]._cq_action_for(
+            [("sale_order_id", "=", self.id)],
+            {"default_partner_id": self.partner_id.commercial_partner_id.id},
+        )
 
     def _cq_ticket_field(self):
         return "sale_order_id"

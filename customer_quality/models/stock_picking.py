@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -18,6 +18,26 @@ class StockPicking(models.Model):
         "Return step",
         readonly=True,
     )
+
+    cq_warranty_claim_count = fields.Integer(
+        "Warranty claims", compute="_compute_cq_warranty_claim_count"
+    )
+
+    @api.depends_context("uid")
+    def _compute_cq_warranty_claim_count(self):
+        counts = self.env["cq.warranty.claim"]._cq_counts("picking_id", self)
+        for picking in self:
+            picking.cq_warranty_claim_count = counts.get(picking, 0)
+
+    def action_cq_view_warranty_claims(self):
+        self.ensure_one()
+        return self.env["cq.warranty.claim"]._cq_action_for(
+            [("picking_id", "=", self.id)],
+            {
+                "default_partner_id": self.partner_id.commercial_partner_id.id,
+                "default_picking_id": self.id,
+            },
+        )
 
     def _action_done(self):
         result = super()._action_done()

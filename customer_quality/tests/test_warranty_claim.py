@@ -518,6 +518,13 @@ class TestWarrantyClaim(WarrantyCommon):
         self.assertEqual(self.product.product_tmpl_id.cq_warranty_claim_count, 2)
         self.assertEqual(self.lot.cq_warranty_claim_count, 2)
         self.assertEqual(self.other_lot.cq_warranty_claim_count, 0)
+        self.assertEqual(self.sale_order.cq_warranty_claim_count, 2)
+        self.assertEqual(self.delivery.cq_warranty_claim_count, 2)
+        for document in (self.sale_order, self.delivery):
+            action = document.action_cq_view_warranty_claims()
+            self.assertEqual(
+                self.env["cq.warranty.claim"].search_count(action["domain"]), 2
+            )
         action = self.lot.action_cq_view_warranty_claims()
         self.assertEqual(
             self.env["cq.warranty.claim"].search_count(action["domain"]), 2
