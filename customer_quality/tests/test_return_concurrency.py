@@ -25,7 +25,7 @@ class TestReturnConcurrency(TransactionCase):
             self.partner_id, self.move_id, self.picking_id = self._delivered(env)
             # this year's number range exists before two users number at once
             env["ir.sequence"].next_by_code("cq.return")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  # real, concurrent transactions
         self.addCleanup(self._cleanup)
 
     def _cursor(self):
@@ -102,7 +102,7 @@ class TestReturnConcurrency(TransactionCase):
             cr.execute(
                 "DELETE FROM cq_return WHERE id IN %s", [tuple(returns.ids) or (0,)]
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  # real, concurrent transactions
 
     def test_second_of_two_simultaneous_authorisations_fails_cleanly(self):
         with self._cursor() as cr1, self._cursor() as cr2:
