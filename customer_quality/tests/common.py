@@ -131,13 +131,20 @@ class CqCommon(TransactionCase):
     @classmethod
     def _deliver(cls, partner, product, qty, lot):
         """Confirm a sale order and validate its delivery of ``qty`` from ``lot``."""
+        return cls._deliver_lots(partner, product, [(lot, qty)])
+
+    @classmethod
+    def _deliver_lots(cls, partner, product, lot_qtys, line_values=None, **values):
+        """Confirm a sale order of ``product`` (order ``values``, order line
+        ``line_values``) and validate its delivery with one move line per (lot,
+        quantity) of ``lot_qtys``."""
+        line = {
+            "product_id": product.id,
+            "product_uom_qty": sum(qty for _lot, qty in lot_qtys),
+            **(line_values or {}),
+        }
         order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": qty})
-                ],
-            }
+            {"partner_id": partner.id, "order_line": [Command.create(line)], **values}
         )
         order.action_confirm()
         picking = order.picking_ids
@@ -155,11 +162,13 @@ class CqCommon(TransactionCase):
                             "picking_id": picking.id,
                         }
                     )
+                    for lot, qty in lot_qtys
                 ],
                 "picked": True,
             }
         )
         picking.button_validate()
+        assert picking.state == "done", picking.state
         return order, picking
 
     def _ticket_values(self, **values):

@@ -38,43 +38,16 @@ class TestReturnCreditNote(CqOutcomeCommon):
                 "company_id": cls.company.id,
             }
         )
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": cls.product.id,
-                            "product_uom_qty": 20,
-                            "price_unit": 75.0,
-                            "discount": 10.0,
-                            "tax_id": [Command.set(cls.tax.ids)],
-                        }
-                    )
-                ],
-            }
+        order, picking = cls._deliver_lots(
+            cls.customer,
+            cls.product,
+            [(cls.lot, 20)],
+            line_values={
+                "price_unit": 75.0,
+                "discount": 10.0,
+                "tax_id": [Command.set(cls.tax.ids)],
+            },
         )
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.move_line_ids.unlink()
-        picking.move_ids.write(
-            {
-                "move_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": cls.product.id,
-                            "lot_id": cls.lot.id,
-                            "quantity": 20,
-                            "location_id": picking.location_id.id,
-                            "location_dest_id": picking.location_dest_id.id,
-                            "picking_id": picking.id,
-                        }
-                    )
-                ],
-                "picked": True,
-            }
-        )
-        picking.button_validate()
         cls.order, cls.order_delivery = order, picking
         cls.order_line = order.order_line
         cls.invoice = order._create_invoices()

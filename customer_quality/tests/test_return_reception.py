@@ -5,49 +5,8 @@ from odoo.tests import tagged
 from .common import CqReturnCommon
 
 
-class CqReceptionCommon(CqReturnCommon):
-    @classmethod
-    def _deliver_lots(cls, partner, product, lot_qtys, warehouse=None):
-        """Confirm a sale order (from ``warehouse``) and validate its delivery with
-        one move line per (lot, quantity) of ``lot_qtys``."""
-        total = sum(qty for _lot, qty in lot_qtys)
-        values = {
-            "partner_id": partner.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_uom_qty": total})
-            ],
-        }
-        if warehouse:
-            values["warehouse_id"] = warehouse.id
-        order = cls.env["sale.order"].create(values)
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.move_line_ids.unlink()
-        picking.move_ids.write(
-            {
-                "move_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "lot_id": lot.id,
-                            "quantity": qty,
-                            "location_id": picking.location_id.id,
-                            "location_dest_id": picking.location_dest_id.id,
-                            "picking_id": picking.id,
-                        }
-                    )
-                    for lot, qty in lot_qtys
-                ],
-                "picked": True,
-            }
-        )
-        picking.button_validate()
-        assert picking.state == "done", picking.state
-        return order, picking
-
-
 @tagged("post_install", "-at_install")
-class TestReturnReceptionSteps(CqReceptionCommon):
+class TestReturnReceptionSteps(CqReturnCommon):
     """Warehouses receiving in two or three steps: the customer return comes in
     one validated picking into the warehouse's quarantine, with no push transfer
     to Input, Quality Control or Stock."""
@@ -69,7 +28,7 @@ class TestReturnReceptionSteps(CqReceptionCommon):
 
     def _check_reception(self, warehouse):
         order, delivery = self._deliver_lots(
-            self.customer, self.product, [(self.lot, 10)], warehouse=warehouse
+            self.customer, self.product, [(self.lot, 10)], warehouse_id=warehouse.id
         )
         self.assertEqual(delivery.picking_type_id.warehouse_id, warehouse)
         self.assertEqual(delivery.location_id, warehouse.lot_stock_id)
@@ -137,7 +96,7 @@ class TestReturnReceptionSteps(CqReceptionCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReturnLots(CqReceptionCommon):
+class TestReturnLots(CqReturnCommon):
     """A delivery of two lots: one return line per lot, each limited to what that
     lot delivered; and untracked products."""
 
