@@ -29,9 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_tickets import (  # noqa: E402  (the helpers of the ticket benchmark)
-    addons_path,
     check_no_demo,
     drop,
+    install,
     log,
     start_odoo,
 )
@@ -47,34 +47,6 @@ TRACKED_EVERY = 5  # one product in five is lot-tracked
 PRODUCTS = 200
 CUSTOMERS = 500
 SALES_USER_CUSTOMERS = 25  # customers of the sales user (record rules of group_cq_user)
-
-
-def install(db, logfile):
-    import subprocess
-
-    log(
-        f"Installing {MODULES} without demo data in scratch database {db} (log: {logfile})"
-    )
-    start = time.perf_counter()
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-d",
-        db,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        f"--addons-path={addons_path()}",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-        f"--logfile={logfile}",
-    ]
-    result = subprocess.run(cmd, check=False)
-    if result.returncode:
-        sys.exit(f"Installation failed (exit {result.returncode}); see {logfile}")
-    log(f"  installed in {time.perf_counter() - start:.0f} s")
 
 
 # ----------------------------------------------------------------------
@@ -932,7 +904,7 @@ def main():
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     if not args.reuse:
-        install(db, f"/tmp/{db}_install.log")
+        install(db, f"/tmp/{db}_install.log", MODULES)
     try:
         registry = start_odoo(db)
         check_no_demo(registry)

@@ -118,9 +118,9 @@ def fake_smtp():
 # ----------------------------------------------------------------------
 # Scratch database
 # ----------------------------------------------------------------------
-def install(db, logfile):
+def install(db, logfile, modules=MODULES):
     log(
-        f"Installing {MODULES} without demo data in scratch database {db} (log: {logfile})"
+        f"Installing {modules} without demo data in scratch database {db} (log: {logfile})"
     )
     start = time.perf_counter()
     cmd = [
@@ -130,7 +130,7 @@ def install(db, logfile):
         "-d",
         db,
         "-i",
-        MODULES,
+        modules,
         "--without-demo=all",
         "--stop-after-init",
         f"--addons-path={addons_path()}",
