@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .cq_return_line import AUTHORISED_FIELDS, DECISION_FIELDS, INSPECTION_FIELDS
+
 RETURN_STATES = [
     ("draft", "Draft"),
     ("authorised", "Authorised"),
@@ -437,6 +439,23 @@ class CqReturn(models.Model):
                         "Return %s has been authorised: it is a record of the quality"
                         " system. Cancel it, or archive it once done, instead of"
                         " deleting it.",
+                        rma.name,
+                    )
+                )
+
+    def _cq_check_lines_editable(self, fnames):
+        """Lines say what was authorised (changed in draft only), found at
+        inspection and decided (changed once received, until decided)."""
+        action = self.env._("change these details of its lines")
+        if fnames & AUTHORISED_FIELDS:
+            self._cq_check_state(["draft"], action)
+        if fnames & (INSPECTION_FIELDS | DECISION_FIELDS):
+            self._cq_check_state(["received", "inspected"], action)
+            for rma in self.filtered("decided_on"):
+                raise UserError(
+                    self.env._(
+                        "Return %s is decided: its inspection and decision are"
+                        " records and can no longer change.",
                         rma.name,
                     )
                 )

@@ -24,6 +24,18 @@ DISPOSITIONS = [
     ("use_as_is", "Use as is (concession)"),
 ]
 
+# what may change at which stage of the return
+AUTHORISED_FIELDS = {
+    "picking_id",
+    "product_id",
+    "move_id",
+    "lot_id",
+    "quantity",
+    "without_return",
+}
+INSPECTION_FIELDS = {"inspection_result", "sample_qty", "inspection_note"}
+DECISION_FIELDS = {"disposition", "concession_ref", "vendor_id", "outcome"}
+
 OUTCOMES = [
     ("replacement", "Replacement"),
     ("credit_note", "Credit note"),
@@ -350,6 +362,26 @@ class CqReturnLine(models.Model):
                         received=line.received_qty,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # What may change when: the authorisation, the inspection and the decision
+    # are records, not drafts
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        returns = self.env["cq.return"].browse(
+            {vals["return_id"] for vals in vals_list if vals.get("return_id")}
+        )
+        returns._cq_check_lines_editable(AUTHORISED_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.return_id._cq_check_lines_editable(set(vals))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_lines(self):
+        self.return_id._cq_check_lines_editable(AUTHORISED_FIELDS)
 
     # ------------------------------------------------------------------
     # Quantities

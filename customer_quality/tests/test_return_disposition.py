@@ -216,8 +216,9 @@ class TestReturnDisposition(CqReturnCommon):
     def test_samples_before_receipt_refused(self):
         rma = self._return(5)
         rma.action_authorise()
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):  # nothing to inspect before receipt
             rma.line_ids.write({"sample_qty": 1})
+        self.assertEqual(rma.line_ids.sample_qty, 0)
 
     def test_negative_samples_refused(self):
         rma = self._received(5)

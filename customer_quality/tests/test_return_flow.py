@@ -211,3 +211,37 @@ class TestReturnFlow(CqReturnCommon):
             rma.with_user(self.sales_user).action_decide()  # not quality staff
         self.assertFalse(rma.decided_on)
         self.assertFalse(rma.scrap_ids)
+
+    def test_lines_change_only_at_their_stage(self):
+        """What was authorised, found and decided is a record: the quantity
+        cannot grow after the check, the inspection not after the decision."""
+        rma = self._return(quantity=5)
+        rma.action_authorise()
+        line = rma.line_ids.with_user(self.sales_user)
+        with self.assertRaises(UserError):
+            line.quantity = 40
+        with self.assertRaises(UserError):
+            rma.with_user(self.sales_user).line_ids = [
+                Command.create(
+                    {"picking_id": self.delivery.id, "product_id": self.product.id}
+                )
+            ]
+        with self.assertRaises(UserError):
+            line.unlink()
+        with self.assertRaises(UserError):
+            line.inspection_result = "conforming"  # nothing received yet
+        line.reason = "Squeal at low speed"  # free text stays editable
+        rma.action_receive()
+        line.with_user(self.warehouse_user).inspection_result = "nonconforming"
+        rma.action_inspect()
+        rma.write({"cause": "quality"})
+        line.with_user(self.officer).write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
+        rma.with_user(self.officer).action_decide()
+        with self.assertRaises(UserError):
+            line.with_user(self.officer).outcome = "credit_note"
+        with self.assertRaises(UserError):
+            line.with_user(self.officer).sample_qty = 1
+        self.assertEqual(line.quantity, 5)
+        self.assertEqual(line.outcome, "no_fault")
