@@ -921,13 +921,15 @@ class CqReturn(models.Model):
         line's price, discount and taxes, linked to the order line."""
         self.ensure_one()
         lines = self.line_ids.filtered(lambda line: line.outcome == "credit_note")
+        # the invoice line each returned line was billed on, looked up once
+        originals = {line: line._cq_invoice_line() for line in lines}
         by_invoice = defaultdict(lambda: self.env["cq.return.line"])
-        for line in lines:
-            by_invoice[line._cq_invoice_line().move_id] |= line
+        for line, original in originals.items():
+            by_invoice[original.move_id] |= line
         for invoice, invoice_lines in by_invoice.items():
             commands = []
             for line in invoice_lines:
-                original = line._cq_invoice_line()
+                original = originals[line]
                 quantity = line.product_id.uom_id._compute_quantity(
                     line._cq_settled_qty(), original.product_uom_id
                 )

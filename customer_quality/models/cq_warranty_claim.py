@@ -388,9 +388,13 @@ class CqWarrantyClaim(models.Model):
     )
     def _compute_warranty(self):
         Term = self.env["cq.warranty.term"]
+        terms = Term._cq_terms_of(self)
         for claim in self:
             delivery_date = claim._cq_delivery_date()
-            term = Term._cq_find(claim.company_id, claim.partner_id, claim.product_id)
+            customer = claim.partner_id.commercial_partner_id
+            term = Term._cq_pick(
+                terms[claim.company_id.id, customer.id], claim.product_id
+            )
             if term:
                 months, source = term.months, "customer_term"
             elif claim.product_id:

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -149,31 +151,37 @@ class CqWarrantyTerm(models.Model):
             )
 
     @api.model
-    def _cq_find(self, company, customer, product):
-        """The customer term that applies to ``product``, the most specific first:
-        customer × product, then customer × nearest category up the tree."""
-        if not (company and customer and product):
-            return self.browse()
-        customer = customer.commercial_partner_id
-        terms = (
+    def _cq_terms_of(self, claims):
+        """The active terms of the claims' customers, in one search, per
+        (company id, customer id)."""
+        customers = claims.partner_id.commercial_partner_id
+        terms = defaultdict(lambda: self.browse())
+        if not customers:
+            return terms
+        for term in (
             self.sudo()
             .with_context(active_test=True)
             .search(
                 [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "=", customer.id),
-                    "|",
-                    ("product_id", "=", product.id),
-                    ("categ_id", "parent_of", product.categ_id.id),
+                    ("company_id", "in", claims.company_id.ids),
+                    ("partner_id", "in", customers.ids),
                 ]
             )
-        )
-        if not terms:
+        ):
+            terms[term.company_id.id, term.partner_id.id] |= term
+        return terms
+
+    @api.model
+    def _cq_pick(self, terms, product):
+        """Of a customer's ``terms``, the one that applies to ``product``, the most
+        specific first: customer × product, then customer × nearest category up
+        the tree."""
+        if not product:
             return self.browse()
         for term in terms:
             if term.product_id == product:
                 return term
-        by_category = {term.categ_id: term for term in terms}
+        by_category = {term.categ_id: term for term in terms if term.categ_id}
         category = product.categ_id
         while category:
             if category in by_category:
