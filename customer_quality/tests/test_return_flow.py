@@ -158,6 +158,31 @@ class TestReturnFlow(CqReturnCommon):
         again = self._return(quantity=40)
         again.action_authorise()
 
+    def test_reset_after_cancel(self):
+        rma = self._return(quantity=3)
+        rma.action_authorise()
+        with self.assertRaises(UserError):
+            rma.action_reset()  # only a cancelled return goes back to draft
+        rma.action_cancel()
+        rma.action_reset()
+        self.assertEqual(rma.state, "draft")
+        rma.line_ids.quantity = 4  # a draft again: its lines can change
+        rma.action_authorise()
+        self.assertEqual(
+            rma.receipt_ids.filtered(
+                lambda p: p.state != "cancel"
+            ).move_ids.product_uom_qty,
+            4,
+        )
+
+    def test_numbered_per_company(self):
+        other = self.env["res.company"].create({"name": "Plant Two"})
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "cq.return"), ("company_id", "=", other.id)]
+        )
+        self.assertEqual(sequence.prefix, "RMA/%(range_year)s/")
+        self.assertEqual(sequence.number_next_actual, 1)
+
     def test_no_cancel_after_receipt(self):
         rma = self._return(quantity=3)
         rma.action_authorise()

@@ -249,6 +249,9 @@ class TestReturnApproval(CqOutcomeCommon):
         rma.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
         self.assertAlmostEqual(rma.outcome_amount, 400.0)  # 5 × 80
         self.assertTrue(rma.needs_approval)
+        Return = self.env["cq.return"]
+        self.assertIn(rma, Return.search([("needs_approval", "=", True)]))
+        self.assertNotIn(rma, Return.search([("needs_approval", "=", False)]))
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()
         self.assertFalse(rma.decided_on)
@@ -262,6 +265,7 @@ class TestReturnApproval(CqOutcomeCommon):
         rma.with_user(self.quality_manager).action_approve()
         self.assertEqual(rma.approved_by_id, self.quality_manager)
         self.assertFalse(rma.needs_approval)
+        self.assertNotIn(rma, Return.search([("needs_approval", "=", True)]))
         rma.with_user(self.officer).action_decide()
         self.assertEqual(rma.replacement_picking_ids.move_ids.product_uom_qty, 5)
         self.assertEqual(rma.scrap_ids.scrap_qty, 5)
