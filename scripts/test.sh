@@ -76,6 +76,15 @@ if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$INSTALL_LOG" >/dev/nul
     exit 1
 fi
 cq_log "installed in $((SECONDS - start)) s; running pytest"
+# A copy of the demo database for the system tests that log in as the demo
+# users over RPC (made now: once pytest holds the original open, PostgreSQL
+# cannot copy it). Dropped with the others by the cleanup (same prefix).
+DEMO_COPY="${DB}_sys_demo"
+createdb -T "$DB" "$DEMO_COPY"
+if [ -d "$DATA_DIR/filestore/$DB" ]; then
+    cp -a "$DATA_DIR/filestore/$DB" "$DATA_DIR/filestore/$DEMO_COPY"
+fi
+export CQ_SYSTEST_DEMO_DB="$DEMO_COPY" CQ_SYSTEST_DEMO_DATA_DIR="$DATA_DIR"
 
 cd "$REPO_ROOT"
 export CQ_ADDONS_PATH="$ADDONS_PATH"

@@ -82,3 +82,37 @@ def cq_db(scratch_dir):
         yield odoo
     finally:
         odoo.drop()
+
+
+@pytest.fixture(scope="session")
+def cq_demo_db(scratch_dir):
+    """A scratch database with customer_quality AND its demo data, for the
+    tests that log in as the demo users.
+
+    scripts/test.sh hands over a copy of its own freshly installed demo
+    database (``CQ_SYSTEST_DEMO_DB``, with its filestore under
+    ``CQ_SYSTEST_DEMO_DATA_DIR``), made before pytest opened it, so the demo is
+    not installed twice; run on their own (``pytest tests``), the tests
+    install one.
+    """
+    db = os.environ.get("CQ_SYSTEST_DEMO_DB")
+    if db:
+        odoo = Odoo(db, os.environ["CQ_SYSTEST_DEMO_DATA_DIR"], scratch_dir / "logs")
+        (scratch_dir / "logs").mkdir(exist_ok=True)
+        try:
+            yield odoo
+        finally:
+            odoo.drop()
+        return
+    prefix = os.environ.get("CQ_SYSTEST_DB_PREFIX", "cq_systest")
+    odoo = Odoo(
+        f"{prefix}_demo_{uuid.uuid4().hex[:10]}",
+        scratch_dir / "data",
+        scratch_dir / "logs",
+    )
+    (scratch_dir / "logs").mkdir(exist_ok=True)
+    try:
+        odoo.run(f"--init={ADDON}", what="install-demo")
+        yield odoo
+    finally:
+        odoo.drop()

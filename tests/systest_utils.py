@@ -60,6 +60,14 @@ def psql(sql, db="postgres"):
     return out.stdout.strip()
 
 
+class RpcError(RuntimeError):
+    """An error answered by the server; ``error`` is its JSON-RPC error object."""
+
+    def __init__(self, error):
+        super().__init__(json.dumps(error, indent=1)[:4000])
+        self.error = error
+
+
 class JsonRpc:
     """Minimal JSON-RPC client (Odoo's /jsonrpc endpoint), stdlib only."""
 
@@ -82,7 +90,7 @@ class JsonRpc:
         with urllib.request.urlopen(req, timeout=300) as resp:
             answer = json.load(resp)
         if answer.get("error"):
-            raise RuntimeError(json.dumps(answer["error"], indent=1)[:4000])
+            raise RpcError(answer["error"])
         return answer["result"]
 
     def login(self, login=ADMIN_LOGIN, password=ADMIN_PASSWORD):

@@ -1,3 +1,4 @@
+from . import cq_document_mixin
 from . import cq_category
 from . import cq_team
 from . import cq_deadline_rule

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from .cq_return_line import AUTHORISED_FIELDS, DECISION_FIELDS, INSPECTION_FIELDS
@@ -31,9 +31,26 @@ class CqReturn(models.Model):
 
     _name = "cq.return"
     _description = "Return Authorisation"
-    _inherit = ["mail.thread", "mail.activity.mixin", "cq.composer.mixin"]
+    _inherit = [
+        "cq.document.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "cq.composer.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _cq_sequence_code = "cq.return"
+    _cq_sequence_date_field = "date"
+    _cq_locked_states = ("done", "cancelled")
+    _cq_workflow_fields = (
+        "quality_confirmed_by_id",
+        "quality_confirmed_on",
+        "approved_by_id",
+        "approved_on",
+        "decided_by_id",
+        "decided_on",
+        "explanation_sent_on",
+    )
 
     name = fields.Char(
         "Number", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -96,7 +113,7 @@ class CqReturn(models.Model):
         tracking=True,
         index=True,
         copy=False,
-        group_expand="_group_expand_states",
+        group_expand="_cq_group_expand_states",
     )
     line_ids = fields.One2many("cq.return.line", "return_id", "Lines", copy=True)
     warehouse_id = fields.Many2one(
@@ -233,10 +250,6 @@ class CqReturn(models.Model):
         ),
     ]
 
-    @api.model
-    def _group_expand_states(self, states, domain):
-        return [key for key, _label in RETURN_STATES if key != "cancelled"]
-
     @api.depends("line_ids.picking_id", "company_id")
     def _compute_warehouse_id(self):
         for rma in self:
@@ -364,6 +377,7 @@ class CqReturn(models.Model):
     @api.depends(
         "state",
         "line_ids",
+        "warehouse_id.cq_return_user_ids",
         "needs_quality_confirmation",
         "quality_confirmed_by_id",
         "needs_approval",
@@ -375,6 +389,7 @@ class CqReturn(models.Model):
         manager = self.env.user.has_group("customer_quality.group_cq_manager")
         for rma in self:
             state = rma.state
+            handler = rma._cq_is_handler(self.env.user)
             confirmed = (
                 not rma.needs_quality_confirmation or rma.quality_confirmed_by_id
             )
@@ -385,8 +400,8 @@ class CqReturn(models.Model):
                 and rma.needs_quality_confirmation
                 and not rma.quality_confirmed_by_id
             )
-            rma.can_receive = bool(state == "authorised" and confirmed)
-            rma.can_inspect = state == "received"
+            rma.can_receive = bool(state == "authorised" and confirmed and handler)
+            rma.can_inspect = bool(state == "received" and handler)
             rma.can_approve = bool(
                 manager
                 and state in ("authorised", "received", "inspected")
@@ -403,32 +418,25 @@ class CqReturn(models.Model):
                 p.state == "done" for p in rma.receipt_ids
             )
 
+    @api.model
+    def _cq_step_states(self):
+        return {
+            "authorise": ("draft",),
+            "confirm_quality": ("authorised",),
+            "receive": ("authorised",),
+            "inspect": ("received",),
+            "approve": ("authorised", "received", "inspected"),
+            "decide": ("inspected",),
+            "explain": ("authorised", "received", "inspected"),
+            "done": ("inspected",),
+            "cancel": ("draft", "authorised"),
+        }
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("cq.return", sequence_date=vals.get("date"))
-                    or "/"
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("cq_transition"):
-            raise UserError(
-                self.env._(
-                    "Use the buttons to move a return from one stage to the next."
-                )
-            )
-        return super().write(vals)
+    def _cq_company_links(self):
+        return bool(self.line_ids or self.picking_ids or self.claim_ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -460,10 +468,6 @@ class CqReturn(models.Model):
                     )
                 )
 
-    def _cq_set_state(self, state, **values):
-        values["state"] = state
-        return self.with_context(cq_transition=True).write(values)
-
     def _cq_check_state(self, states, action):
         for rma in self:
             if rma.state not in states:
@@ -477,19 +481,34 @@ class CqReturn(models.Model):
                     )
                 )
 
-    def _cq_check_group(self, group, action):
-        if not self.env.user.has_group(group):
-            raise UserError(
-                self.env._("Only quality staff can %s.", action)
-                if group.endswith("officer")
-                else self.env._("Only a quality manager can %s.", action)
-            )
+    def _cq_is_handler(self, user):
+        """Receipt and inspection are the warehouse's: its return handlers (and
+        quality staff)."""
+        self.ensure_one()
+        return (
+            user in self.warehouse_id.cq_return_user_ids
+            or user.has_group("customer_quality.group_cq_officer")
+            or self.env.su
+        )
+
+    def _cq_check_handler(self, action):
+        for rma in self:
+            if not rma._cq_is_handler(self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "Only the return handlers of %(warehouse)s and quality staff "
+                        "can %(action)s.",
+                        warehouse=rma.warehouse_id.display_name,
+                        action=action,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Authorisation
     # ------------------------------------------------------------------
     def action_authorise(self):
         self._cq_check_state(["draft"], self.env._("be authorised"))
+        self._cq_ensure_can("authorise")
         for rma in self:
             rma._cq_check_lines()
         self._cq_lock_and_check_quantities()
@@ -611,7 +630,8 @@ class CqReturn(models.Model):
                 raise UserError(
                     self.env._("Return %s needs no quality confirmation.", rma.name)
                 )
-            rma.write(
+            rma._cq_ensure_can("confirm_quality")
+            rma._cq_write_workflow(
                 {
                     "quality_confirmed_by_id": self.env.uid,
                     "quality_confirmed_on": fields.Datetime.now(),
@@ -669,6 +689,7 @@ class CqReturn(models.Model):
         receipts with the lines' lots and quantities. To receive less, the
         warehouse validates the receipt itself in Inventory."""
         self._cq_check_state(["authorised"], self.env._("be received"))
+        self._cq_check_handler(self.env._("receive returned goods"))
         for rma in self:
             if rma.needs_quality_confirmation and not rma.quality_confirmed_by_id:
                 raise UserError(
@@ -678,6 +699,7 @@ class CqReturn(models.Model):
                         rma.name,
                     )
                 )
+            rma._cq_ensure_can("receive")
             receipts = rma.sudo().receipt_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
             )
@@ -711,6 +733,8 @@ class CqReturn(models.Model):
     # ------------------------------------------------------------------
     def action_inspect(self):
         self._cq_check_state(["received"], self.env._("be inspected"))
+        self._cq_check_handler(self.env._("inspect returned goods"))
+        self._cq_ensure_can("inspect")
         for rma in self:
             for line in rma.line_ids.filtered(
                 lambda line: (
@@ -745,7 +769,8 @@ class CqReturn(models.Model):
         for rma in self:
             if not rma.needs_approval:
                 raise UserError(self.env._("Return %s needs no approval.", rma.name))
-            rma.write(
+            rma._cq_ensure_can("approve")
+            rma._cq_write_workflow(
                 {"approved_by_id": self.env.uid, "approved_on": fields.Datetime.now()}
             )
             rma.message_post(
@@ -767,6 +792,7 @@ class CqReturn(models.Model):
         for rma in self:
             if rma.decided_on:
                 raise UserError(self.env._("Return %s is already decided.", rma.name))
+            rma._cq_ensure_can("decide")
             rma._cq_check_decision()
             if rma.needs_approval:
                 raise UserError(
@@ -784,7 +810,7 @@ class CqReturn(models.Model):
                 line._cq_apply_disposition()
             executor._cq_create_replacements()
             executor._cq_create_credit_notes()
-            rma.write(
+            rma._cq_write_workflow(
                 {"decided_by_id": self.env.uid, "decided_on": fields.Datetime.now()}
             )
             rma.activity_feedback(
@@ -1001,7 +1027,7 @@ class CqReturn(models.Model):
             return super().message_post(**kwargs)
         returns = self.with_context(cq_return_explained=False)
         message = super(CqReturn, returns).message_post(**kwargs)
-        returns.write({"explanation_sent_on": fields.Datetime.now()})
+        returns._cq_write_workflow({"explanation_sent_on": fields.Datetime.now()})
         return message
 
     def action_done(self):
@@ -1018,6 +1044,7 @@ class CqReturn(models.Model):
                         rma.name,
                     )
                 )
+            rma._cq_ensure_can("done")
             rma._cq_set_state("done")
         return True
 
@@ -1039,27 +1066,21 @@ class CqReturn(models.Model):
 
     def action_reset(self):
         self._cq_check_state(["cancelled"], self.env._("be reset to draft"))
+        self._cq_check_group(
+            "customer_quality.group_cq_user", self.env._("reset a return to draft")
+        )
         self._cq_set_state(
-            "draft", quality_confirmed_by_id=False, quality_confirmed_on=False
+            "draft",
+            quality_confirmed_by_id=False,
+            quality_confirmed_on=False,
+            approved_by_id=False,
+            approved_on=False,
         )
         return True
 
     # ------------------------------------------------------------------
     # Smart buttons
     # ------------------------------------------------------------------
-    def _cq_open(self, model, records, name):
-        action = {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model,
-            "domain": [("id", "in", records.ids)],
-            "view_mode": "list,form",
-            "context": {"create": False},
-        }
-        if len(records) == 1:
-            action.update(view_mode="form", res_id=records.id)
-        return action
-
     def action_view_transfers(self):
         self.ensure_one()
         return self._cq_open("stock.picking", self.picking_ids, self.env._("Transfers"))

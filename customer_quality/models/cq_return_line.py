@@ -372,12 +372,28 @@ class CqReturnLine(models.Model):
         returns = self.env["cq.return"].browse(
             {vals["return_id"] for vals in vals_list if vals.get("return_id")}
         )
-        returns._cq_check_lines_editable(AUTHORISED_FIELDS)
-        return super().create(vals_list)
+        written = {name for vals in vals_list for name, value in vals.items() if value}
+        returns._cq_check_lines_editable(AUTHORISED_FIELDS | written)
+        lines = super().create(vals_list)
+        lines._cq_check_line_rights(written)
+        return lines
 
     def write(self, vals):
         self.return_id._cq_check_lines_editable(set(vals))
+        self._cq_check_line_rights(set(vals))
         return super().write(vals)
+
+    def _cq_check_line_rights(self, fnames):
+        """What the warehouse found is written by the warehouse's return handlers
+        (and quality); what becomes of the goods and the customer's outcome by
+        quality only: the decision carries them out in stock and accounting."""
+        if fnames & DECISION_FIELDS:
+            self.return_id._cq_check_group(
+                "customer_quality.group_cq_officer",
+                self.env._("decide dispositions and outcomes"),
+            )
+        if fnames & INSPECTION_FIELDS:
+            self.return_id._cq_check_handler(self.env._("record inspections"))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_lines(self):

@@ -96,9 +96,52 @@ DEADLINE_FIELDS = {
     "line_stop",
     "customer_unreachable",
     "company_id",
+    "reopen_count",
 }
 
 SEVERITY_FIELDS = {*SERIOUS_CRITERIA, "loss_amount", "severity_override", "company_id"}
+
+# The investigation and the decision put to approval: changed by whoever handles
+# the ticket, and frozen while the decision waits for approval or once approved.
+INVESTIGATION_FIELDS = {
+    "cause_category",
+    "fault_team_id",
+    "fault_user_id",
+    "root_cause",
+    "temporary_measure_1",
+    "temporary_measure_2",
+    "temporary_measure_3",
+    "proposed_solution",
+    "decision_amount",
+}
+# Who handles the ticket and who it is about: changed by whoever handles it once
+# it has been handed off.
+ROUTING_FIELDS = {"team_id", "user_id", "complained_user_ids", "pending_reason"}
+# What the follow-up call records, after closing.
+FOLLOW_UP_FIELDS = {"handling_satisfaction", "follow_up_note"}
+
+# Longer subjects (a forwarded e-mail's, say) are cut: the whole text stays in the
+# description and the chatter.
+SUBJECT_MAX = 200
+
+# The states each step starts from (the buttons and the actions read it).
+STEP_STATES = {
+    "submit": ("draft",),
+    "start": ("assigned",),
+    "request_approval": ("investigating",),
+    "approve": ("to_approve",),
+    "reply": ("approved",),
+    "record_acceptance": ("replied",),
+    "follow_up": ("closed",),
+    "reopen": ("closed",),
+    "cancel": OPEN_STATES,
+    "reset": ("cancelled",),
+    "acknowledge": OPEN_STATES,
+    "confirm_readback": OPEN_STATES,
+    "record_visit": OPEN_STATES,
+    "override_severity": OPEN_STATES,
+    "put_pending": OPEN_STATES,
+}
 
 # Which step meets which deadlines.
 MET_BY = {
@@ -116,6 +159,7 @@ class CqTicket(models.Model):
     _name = "cq.ticket"
     _description = "Customer Quality Ticket"
     _inherit = [
+        "cq.document.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",
         "cq.composer.mixin",
@@ -125,6 +169,28 @@ class CqTicket(models.Model):
     _check_company_auto = True
     _mailing_enabled = True
     _primary_email = "email_from"
+    _cq_sequence_code = "cq.ticket"
+    _cq_sequence_date_field = "received_date"
+    _cq_workflow_fields = (
+        "readback_confirmed",
+        "readback_date",
+        "readback_user_id",
+        "serious_notified",
+        "first_reply_date",
+        "approved_by_id",
+        "approved_date",
+        "reply_date",
+        "customer_acceptance",
+        "acceptance_date",
+        "reopen_count",
+        "reopened_date",
+        "closed_date",
+        "follow_up_date",
+        "pending",
+        "pending_since",
+    )
+    # the follow-up call comes after closing
+    _cq_editable_when_locked = tuple(FOLLOW_UP_FIELDS)
 
     # ------------------------------------------------------------------
     # Identity
@@ -154,7 +220,7 @@ class CqTicket(models.Model):
         tracking=True,
         copy=False,
         index=True,
-        group_expand="_cq_expand_states",
+        group_expand="_cq_group_expand_states",
     )
     feedback_type = fields.Selection(
         FEEDBACK_TYPES, string="Type", required=True, default="complaint", tracking=True
@@ -290,7 +356,9 @@ class CqTicket(models.Model):
     demand_note = fields.Text("Other demands")
 
     # Read-back (复述确认)
-    readback_confirmed = fields.Boolean("Read back", copy=False, tracking=True)
+    readback_confirmed = fields.Boolean(
+        "Read back", copy=False, readonly=True, tracking=True
+    )
     readback_date = fields.Datetime("Read back on", copy=False, readonly=True)
     readback_user_id = fields.Many2one(
         "res.users", "Read back by", copy=False, readonly=True
@@ -461,9 +529,11 @@ class CqTicket(models.Model):
         help="Who the approval activity goes to.",
     )
     approved_by_id = fields.Many2one(
-        "res.users", "Approved by", copy=False, tracking=True
+        "res.users", "Approved by", copy=False, readonly=True, tracking=True
     )
-    approved_date = fields.Datetime("Approved on", copy=False, tracking=True)
+    approved_date = fields.Datetime(
+        "Approved on", copy=False, readonly=True, tracking=True
+    )
     approval_note = fields.Text(copy=False, tracking=True)
 
     # ------------------------------------------------------------------
@@ -475,18 +545,28 @@ class CqTicket(models.Model):
     reply_options = fields.Text(
         "Further options", help="What else the customer can do if not satisfied."
     )
-    reply_date = fields.Datetime("Replied on", copy=False, tracking=True)
+    reply_date = fields.Datetime("Replied on", copy=False, readonly=True, tracking=True)
     customer_acceptance = fields.Selection(
         [("accepted", "Accepted"), ("refused", "Not satisfied")],
         copy=False,
+        readonly=True,
         tracking=True,
     )
-    acceptance_date = fields.Datetime(copy=False, tracking=True)
+    acceptance_date = fields.Datetime(copy=False, readonly=True, tracking=True)
     acceptance_note = fields.Text(copy=False)
     reopen_count = fields.Integer(copy=False, readonly=True)
-    closed_date = fields.Datetime("Closed on", copy=False, tracking=True)
+    reopened_date = fields.Datetime(
+        "Reopened on",
+        copy=False,
+        readonly=True,
+        help="The customer's new dissatisfaction: the deadlines of the new round "
+        "run from here.",
+    )
+    closed_date = fields.Datetime("Closed on", copy=False, readonly=True, tracking=True)
     follow_up_required = fields.Boolean("Follow-up call", tracking=True)
-    follow_up_date = fields.Datetime("Called on", copy=False, tracking=True)
+    follow_up_date = fields.Datetime(
+        "Called on", copy=False, readonly=True, tracking=True
+    )
     handling_satisfaction = fields.Selection(
         SATISFACTION, "Satisfaction with the handling", copy=False, tracking=True
     )
@@ -497,6 +577,7 @@ class CqTicket(models.Model):
         "In pending ledger",
         tracking=True,
         copy=False,
+        readonly=True,
         index=True,
         help="Cannot be settled now: reminded monthly until settled.",
     )
@@ -524,6 +605,9 @@ class CqTicket(models.Model):
     can_confirm_readback = fields.Boolean(compute="_compute_can")
     can_record_visit = fields.Boolean(compute="_compute_can")
     can_override_severity = fields.Boolean(compute="_compute_can")
+    can_reopen = fields.Boolean(compute="_compute_can")
+    can_put_pending = fields.Boolean(compute="_compute_can")
+    can_create_return = fields.Boolean(compute="_compute_can")
 
     # Warranty claims raised from the ticket
     claim_ids = fields.One2many("cq.warranty.claim", "ticket_id", "Warranty claims")
@@ -545,10 +629,6 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    def _cq_expand_states(self, states, domain):
-        """Kanban columns: every stage in order; cancelled only when it has tickets."""
-        return [key for key, _label in STATES if key != "cancelled" or key in states]
-
     @api.depends("contact_id", "partner_id")
     def _compute_contact_details(self):
         for ticket in self:
@@ -688,33 +768,47 @@ class CqTicket(models.Model):
         is_manager = user.has_group("customer_quality.group_cq_manager")
         for ticket in self:
             state = ticket.state
+
+            def starts(step, state=state):
+                return state in STEP_STATES[step]
+
             handler = is_officer or ticket.user_id == user
-            ticket.can_submit = state == "draft"
-            ticket.can_start = state == "assigned" and handler
-            ticket.can_request_approval = state == "investigating" and handler
-            ticket.can_approve = state == "to_approve" and ticket._cq_may_approve(user)
-            ticket.can_reply = state == "approved" and handler
-            ticket.can_record_acceptance = state == "replied" and handler
+            ticket.can_submit = starts("submit")
+            ticket.can_start = starts("start") and handler
+            ticket.can_request_approval = starts("request_approval") and handler
+            ticket.can_approve = starts("approve") and ticket._cq_may_approve(user)
+            ticket.can_reply = starts("reply") and handler
+            ticket.can_record_acceptance = starts("record_acceptance") and handler
             ticket.can_follow_up = (
-                state == "closed"
+                starts("follow_up")
                 and ticket.follow_up_required
                 and not ticket.follow_up_date
                 and handler
             )
-            ticket.can_cancel = state in OPEN_STATES and (
-                is_officer or state == "draft"
-            )
-            ticket.can_reset = state == "cancelled" and is_officer
+            ticket.can_reopen = starts("reopen") and handler
+            ticket.can_cancel = starts("cancel") and (is_officer or state == "draft")
+            ticket.can_reset = starts("reset") and is_officer
+            # once approved, the reply itself is the first reply
             ticket.can_acknowledge = (
-                state in OPEN_STATES and not ticket.first_reply_date
+                starts("acknowledge")
+                and state != "approved"
+                and not ticket.first_reply_date
             )
             ticket.can_confirm_readback = (
-                state in OPEN_STATES and not ticket.readback_confirmed
+                starts("confirm_readback") and not ticket.readback_confirmed
             )
             ticket.can_record_visit = (
-                state in OPEN_STATES and ticket.visit_required and not ticket.visit_date
+                starts("record_visit")
+                and ticket.visit_required
+                and not ticket.visit_date
             )
-            ticket.can_override_severity = is_manager and state in OPEN_STATES
+            ticket.can_override_severity = is_manager and starts("override_severity")
+            ticket.can_put_pending = starts("put_pending") and handler
+            ticket.can_create_return = state in OPEN_STATES
+
+    @api.model
+    def _cq_step_states(self):
+        return STEP_STATES
 
     # ------------------------------------------------------------------
     # Constraints
@@ -742,6 +836,9 @@ class CqTicket(models.Model):
                 )
             if not (ticket.picking_id and ticket.product_id and ticket.defective_qty):
                 continue
+            # goods that did not leave on the delivery are refused for that
+            # reason, not for their quantity
+            ticket._check_goods_on_delivery()
             delivered = ticket._cq_delivered_qty()
             rounding = ticket.product_id.uom_id.rounding
             if (
@@ -862,6 +959,19 @@ class CqTicket(models.Model):
                     )
                 )
 
+    @api.constrains("subject")
+    def _check_subject(self):
+        for ticket in self:
+            if len(ticket.subject or "") > SUBJECT_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The subject is limited to %(max)s characters (%(length)s "
+                        "given): put the details in “What happened”.",
+                        max=SUBJECT_MAX,
+                        length=len(ticket.subject),
+                    )
+                )
+
     @api.constrains("severity_override", "severity_override_reason")
     def _check_severity_override_reason(self):
         for ticket in self:
@@ -878,40 +988,9 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        default_company = (
-            self.default_get(["company_id"]).get("company_id") or self.env.company.id
-        )
-        # company id -> its ir.sequence, looked up once per create (bench/)
-        sequences = {}
-        # the caller's dicts stay unnumbered
-        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             if vals.get("severity_override"):
                 self._cq_check_manager(self.env._("override the severity"))
-            if (vals.get("name") or "/") == "/":
-                # numbered before the insert: two "/" rows
-                # would break unique(name, company_id)
-                company_id = vals.get("company_id") or default_company
-                if company_id not in sequences:
-                    # what next_by_code("cq.ticket") picks for this company
-                    Sequence = self.env["ir.sequence"].with_company(company_id)
-                    Sequence.browse().check_access("read")
-                    sequences[company_id] = Sequence.search(
-                        [
-                            ("code", "=", "cq.ticket"),
-                            ("company_id", "in", [company_id, False]),
-                        ],
-                        order="company_id",
-                        limit=1,
-                    )
-                received = (
-                    fields.Datetime.to_datetime(vals.get("received_date"))
-                    or fields.Datetime.now()
-                )
-                sequence = sequences[company_id]
-                vals["name"] = (
-                    sequence and sequence._next(sequence_date=received)
-                ) or "/"
         tickets = super().create(vals_list)
         tickets._cq_sync_deadlines()
         tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
@@ -921,23 +1000,12 @@ class CqTicket(models.Model):
     def write(self, vals):
         if "severity_override" in vals or "severity_override_reason" in vals:
             self._cq_check_manager(self.env._("override the severity"))
-        if "state" in vals and not self.env.context.get("cq_transition"):
-            raise UserError(
-                self.env._(
-                    "Use the buttons to move a ticket from one stage to the next."
-                )
-            )
         if vals.get("active") is False and any(t.state in OPEN_STATES for t in self):
             raise UserError(
                 self.env._("Only closed or cancelled tickets can be archived.")
             )
-        if vals.get("readback_confirmed"):
-            vals.setdefault("readback_date", fields.Datetime.now())
-            vals.setdefault("readback_user_id", self.env.uid)
-        if "pending" in vals:
-            vals["pending_since"] = (
-                fields.Date.context_today(self) if vals["pending"] else False
-            )
+        if not self._cq_transitioning():
+            self._cq_check_handler_fields(set(vals))
         result = super().write(vals)
         if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(
             vals
@@ -963,10 +1031,31 @@ class CqTicket(models.Model):
                 )
             )
 
-    def copy_data(self, default=None):
-        default = dict(default or {})
-        default.setdefault("name", "/")
-        return super().copy_data(default)
+    def _cq_check_handler_fields(self, fnames):
+        """The investigation and the routing are changed by whoever handles the
+        ticket (its responsible person or quality staff), and the decision put
+        to approval no longer changes under its approver."""
+        investigation = fnames & INVESTIGATION_FIELDS
+        routing = fnames & ROUTING_FIELDS
+        if not (investigation or routing):
+            return
+        for ticket in self:
+            if ticket.state == "draft":
+                continue
+            ticket._cq_check_handler()
+            if investigation and ticket.state not in ("assigned", "investigating"):
+                raise UserError(
+                    self.env._(
+                        "The decision of %(ticket)s is %(state)s: send it back to "
+                        "investigation to change it.",
+                        ticket=ticket.name,
+                        state=ticket._cq_state_label(),
+                    )
+                )
+
+    def _cq_company_links(self):
+        everything = self.sudo().with_context(active_test=False)
+        return bool(everything.return_ids or everything.claim_ids)
 
     # ------------------------------------------------------------------
     # Mail gateway
@@ -975,7 +1064,9 @@ class CqTicket(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         values = dict(custom_values or {})
         values["name"] = "/"  # the number comes from the sequence, not the subject
-        subject = (msg_dict.get("subject") or "").strip()
+        subject = " ".join((msg_dict.get("subject") or "").split())
+        if len(subject) > SUBJECT_MAX:
+            subject = subject[: SUBJECT_MAX - 1] + "…"
         values.setdefault("subject", subject or self.env._("Email without subject"))
         values.setdefault("channel", "email")
         values.setdefault("feedback_type", "complaint")
@@ -1024,17 +1115,20 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Actions: the workflow
     # ------------------------------------------------------------------
-    def _cq_set_state(self, state, **values):
-        values["state"] = state
-        return self.with_context(cq_transition=True).write(values)
-
     def action_confirm_readback(self):
         self.ensure_one()
         if self.readback_confirmed:
             raise UserError(
                 self.env._("The read-back of %s is already confirmed.", self.name)
             )
-        self.write({"readback_confirmed": True})
+        self._cq_ensure_can("confirm_readback")
+        self._cq_write_workflow(
+            {
+                "readback_confirmed": True,
+                "readback_date": fields.Datetime.now(),
+                "readback_user_id": self.env.uid,
+            }
+        )
         return True
 
     def action_submit(self):
@@ -1044,6 +1138,7 @@ class CqTicket(models.Model):
                 raise UserError(
                     self.env._("%s has already been handed off.", ticket.name)
                 )
+            ticket._cq_ensure_can("submit")
             missing = []
             if not ticket.partner_id:
                 missing.append(self.env._("customer"))
@@ -1093,21 +1188,21 @@ class CqTicket(models.Model):
 
     def action_start_investigation(self):
         for ticket in self:
-            ticket._cq_check_handler()
             if ticket.state != "assigned":
                 raise UserError(
                     self.env._("%s is not waiting to be investigated.", ticket.name)
                 )
+            ticket._cq_ensure_can("start")
             ticket._cq_set_state("investigating")
         return True
 
     def action_request_approval(self):
         for ticket in self:
-            ticket._cq_check_handler()
             if ticket.state != "investigating":
                 raise UserError(
                     self.env._("%s is not under investigation.", ticket.name)
                 )
+            ticket._cq_ensure_can("request_approval")
             missing = []
             if not ticket.cause_category:
                 missing.append(self.env._("cause category"))
@@ -1155,7 +1250,7 @@ class CqTicket(models.Model):
                 raise UserError(
                     self.env._("%s is not waiting for approval.", ticket.name)
                 )
-            if not ticket._cq_may_approve(self.env.user):
+            if not ticket.can_approve:
                 raise AccessError(
                     self.env._(
                         "You cannot approve %(ticket)s: it needs the %(level)s, and "
@@ -1188,7 +1283,7 @@ class CqTicket(models.Model):
                 raise UserError(
                     self.env._("%s is not waiting for approval.", ticket.name)
                 )
-            if not ticket._cq_may_approve(self.env.user):
+            if not ticket.can_approve:
                 raise AccessError(self.env._("You cannot decide on %s.", ticket.name))
             if not (ticket.approval_note or "").strip():
                 raise UserError(
@@ -1226,7 +1321,8 @@ class CqTicket(models.Model):
     def action_mark_acknowledged(self):
         """First reply given another way (phone, visit): record it."""
         for ticket in self.filtered(lambda t: not t.first_reply_date):
-            ticket.first_reply_date = fields.Datetime.now()
+            ticket._cq_ensure_can("acknowledge")
+            ticket._cq_write_workflow({"first_reply_date": fields.Datetime.now()})
             ticket._cq_mark_met("acknowledge")
         return True
 
@@ -1250,14 +1346,29 @@ class CqTicket(models.Model):
     def _cq_after_reply(self):
         now = fields.Datetime.now()
         for ticket in self:
-            ticket._cq_set_state("replied", reply_date=now)
-            if not ticket.first_reply_date:
-                ticket.first_reply_date = now
+            ticket._cq_set_state(
+                "replied",
+                reply_date=now,
+                first_reply_date=ticket.first_reply_date or now,
+            )
             ticket._cq_mark_met("reply")
             ticket._cq_done_activities("customer_quality.mail_activity_type_cq_reply")
 
     def _cq_check_reply_allowed(self):
         for ticket in self:
+            if ticket.state in ("replied", "closed"):
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s is %(state)s: it has been answered already; "
+                        "reopen it to give the customer a new answer.",
+                        ticket=ticket.name,
+                        state=ticket._cq_state_label(),
+                    )
+                )
+            if ticket.state == "cancelled":
+                raise UserError(
+                    self.env._("%s is cancelled: it is not answered.", ticket.name)
+                )
             if ticket.state != "approved":
                 raise UserError(
                     self.env._(
@@ -1266,6 +1377,7 @@ class CqTicket(models.Model):
                         ticket.name,
                     )
                 )
+            ticket._cq_ensure_can("reply")
 
     def action_record_visit(self):
         for ticket in self:
@@ -1273,6 +1385,8 @@ class CqTicket(models.Model):
                 raise UserError(
                     self.env._("No site visit is planned for %s.", ticket.name)
                 )
+            if ticket.state not in OPEN_STATES:
+                ticket._cq_refuse("record_visit")
             ticket.visit_date = ticket.visit_date or fields.Datetime.now()
             ticket._cq_mark_met("visit")
             ticket._cq_done_activities(
@@ -1284,7 +1398,7 @@ class CqTicket(models.Model):
         """The customer accepts the handling: the ticket closes."""
         for ticket in self:
             ticket._cq_check_acceptance_step()
-            ticket.write(
+            ticket._cq_write_workflow(
                 {
                     "customer_acceptance": "accepted",
                     "acceptance_date": fields.Datetime.now(),
@@ -1306,6 +1420,7 @@ class CqTicket(models.Model):
                 customer_acceptance="refused",
                 acceptance_date=fields.Datetime.now(),
                 reopen_count=ticket.reopen_count + 1,
+                reopened_date=fields.Datetime.now(),
                 approved_by_id=False,
                 approved_date=False,
             )
@@ -1322,15 +1437,15 @@ class CqTicket(models.Model):
             ticket._cq_schedule(
                 "customer_quality.mail_activity_type_cq_investigate",
                 ticket.user_id,
-                fields.Datetime.now() + timedelta(days=1),
+                ticket._cq_deadline_of("determination"),
                 note=ticket.acceptance_note,
             )
         return True
 
     def _cq_check_acceptance_step(self):
-        self._cq_check_handler()
         if self.state != "replied":
             raise UserError(self.env._("%s has not been answered yet.", self.name))
+        self._cq_ensure_can("record_acceptance")
 
     def _cq_close(self):
         self.ensure_one()
@@ -1359,18 +1474,22 @@ class CqTicket(models.Model):
 
     def action_record_follow_up(self):
         for ticket in self:
-            ticket._cq_check_handler()
-            if ticket.state != "closed" or not ticket.follow_up_required:
+            if (
+                ticket.state != "closed"
+                or not ticket.follow_up_required
+                or ticket.follow_up_date
+            ):
                 raise UserError(
                     self.env._("%s is not waiting for a follow-up call.", ticket.name)
                 )
+            ticket._cq_ensure_can("follow_up")
             if not ticket.handling_satisfaction:
                 raise UserError(
                     self.env._(
                         "Record how satisfied the customer is with the handling."
                     )
                 )
-            ticket.follow_up_date = fields.Datetime.now()
+            ticket._cq_write_workflow({"follow_up_date": fields.Datetime.now()})
             ticket._cq_done_activities(
                 "customer_quality.mail_activity_type_cq_follow_up"
             )
@@ -1388,12 +1507,13 @@ class CqTicket(models.Model):
     def action_reopen(self):
         """Reopen a closed ticket (the customer came back unsatisfied)."""
         for ticket in self:
-            ticket._cq_check_handler()
             if ticket.state != "closed":
                 raise UserError(self.env._("Only closed tickets can be reopened."))
+            ticket._cq_ensure_can("reopen")
             ticket._cq_set_state(
                 "investigating",
                 reopen_count=ticket.reopen_count + 1,
+                reopened_date=fields.Datetime.now(),
                 customer_acceptance="refused",
                 closed_date=False,
                 approved_by_id=False,
@@ -1402,14 +1522,13 @@ class CqTicket(models.Model):
             ticket._cq_schedule(
                 "customer_quality.mail_activity_type_cq_investigate",
                 ticket.user_id,
-                fields.Datetime.now() + timedelta(days=1),
+                ticket._cq_deadline_of("determination"),
             )
         return True
 
     def action_cancel(self):
         for ticket in self:
-            if not ticket.can_cancel:
-                raise UserError(self.env._("You cannot cancel %s.", ticket.name))
+            ticket._cq_ensure_can("cancel")
             ticket._cq_set_state("cancelled")
             ticket.activity_ids.unlink()
         return True
@@ -1418,7 +1537,7 @@ class CqTicket(models.Model):
         for ticket in self:
             if ticket.state != "cancelled":
                 raise UserError(self.env._("Only cancelled tickets can be reset."))
-            ticket._cq_check_officer()
+            ticket._cq_ensure_can("reset")
             ticket._cq_set_state("draft")
         return True
 
@@ -1426,15 +1545,19 @@ class CqTicket(models.Model):
         for ticket in self:
             if ticket.state not in OPEN_STATES:
                 raise UserError(self.env._("%s is no longer open.", ticket.name))
+            ticket._cq_ensure_can("put_pending")
             if not (ticket.pending_reason or "").strip():
                 raise UserError(
                     self.env._("Say why %s cannot be settled now.", ticket.name)
                 )
-            ticket.pending = True
+            ticket._cq_write_workflow(
+                {"pending": True, "pending_since": fields.Date.context_today(ticket)}
+            )
         return True
 
     def action_remove_pending(self):
-        self.write({"pending": False})
+        self._cq_ensure_can("put_pending")
+        self._cq_write_workflow({"pending": False, "pending_since": False})
         return True
 
     # ------------------------------------------------------------------
@@ -1575,10 +1698,6 @@ class CqTicket(models.Model):
                     )
                 )
 
-    def _cq_check_officer(self):
-        if not self.env.user.has_group("customer_quality.group_cq_officer"):
-            raise AccessError(self.env._("Only quality staff can do this."))
-
     def _cq_check_manager(self, what):
         if not self.env.su and not self.env.user.has_group(
             "customer_quality.group_cq_manager"
@@ -1605,20 +1724,22 @@ class CqTicket(models.Model):
                 subtype_xmlid="customer_quality.mt_cq_ticket_serious",
                 partner_ids=partners.ids,
             )
-            ticket.serious_notified = True
+            ticket._cq_write_workflow({"serious_notified": True})
 
     # Deadlines -----------------------------------------------------------
     def _cq_wanted_deadlines(self):
         """{kind: rule kind} of the deadlines this ticket should have."""
         self.ensure_one()
         wanted = {
-            "handoff": "handoff",
             "first_reply": "first_reply",
             "determination": "determination_unreachable"
             if self.customer_unreachable
             else "determination",
             "solution": "solution",
         }
+        if not self.reopen_count:
+            # a reopened ticket is already with its department
+            wanted["handoff"] = "handoff"
         if self.visit_required:
             wanted["site_visit"] = (
                 "site_visit_line_stop" if self.line_stop else "site_visit"
@@ -1642,8 +1763,13 @@ class CqTicket(models.Model):
                 duration, unit = rules[
                     (ticket.company_id.id, ticket.severity or "general", rule_kind)
                 ]
+                start = (
+                    ticket.reopened_date
+                    if ticket.reopen_count and ticket.reopened_date
+                    else ticket.received_date
+                )
                 plans.setdefault(calendar, []).append(
-                    (ticket, kind, (ticket.received_date, duration, unit))
+                    (ticket, kind, (start, duration, unit))
                 )
         computed = {}
         for calendar, items in plans.items():
@@ -1652,7 +1778,13 @@ class CqTicket(models.Model):
             )
             for (ticket, kind, _request), date in zip(items, dates, strict=True):
                 computed[(ticket.id, kind)] = date
-        existing = {(d.ticket_id.id, d.kind): d for d in self.sudo().deadline_ids}
+        # the current round's deadlines; those of earlier rounds are history
+        existing = {
+            (d.ticket_id.id, d.kind): d
+            for d in self.sudo().deadline_ids
+            if d.round == d.ticket_id.reopen_count
+        }
+        rounds = {ticket.id: ticket.reopen_count for ticket in self}
         to_create = []
         moved = {}  # ticket id -> lines of its note
         labels = dict(Deadline._fields["kind"]._description_selection(self.env))
@@ -1660,7 +1792,12 @@ class CqTicket(models.Model):
             deadline = existing.pop((ticket_id, kind), None)
             if deadline is None:
                 to_create.append(
-                    {"ticket_id": ticket_id, "kind": kind, "date_deadline": date}
+                    {
+                        "ticket_id": ticket_id,
+                        "kind": kind,
+                        "round": rounds[ticket_id],
+                        "date_deadline": date,
+                    }
                 )
             elif not deadline.date_met and deadline.date_deadline != date:
                 old = deadline.date_deadline
@@ -1707,17 +1844,46 @@ class CqTicket(models.Model):
         )
         tickets._cq_sync_deadlines()
 
+    @api.model
+    def _cq_recompute_open_severity(self, domain):
+        """The severity of the open tickets matching ``domain`` follows a new
+        loss threshold (their deadlines and notifications with it); finished
+        tickets keep the severity they were handled with."""
+        tickets = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(domain + [("state", "in", OPEN_STATES)])
+        )
+        if not tickets:
+            return
+        before = {ticket: ticket.severity for ticket in tickets}
+        self.env.add_to_compute(self._fields["severity_computed"], tickets)
+        self.env.add_to_compute(self._fields["severity"], tickets)
+        tickets.flush_recordset(["severity_computed", "severity"])
+        changed = tickets.filtered(lambda t: t.severity != before[t])
+        if changed:
+            changed._cq_sync_deadlines()
+            changed.filtered(
+                lambda t: t.severity == "serious" and not t.serious_notified
+            )._cq_notify_serious()
+
     def _cq_mark_met(self, step):
         kinds = MET_BY[step]
         deadlines = self.sudo().deadline_ids.filtered(
-            lambda d: d.kind in kinds and not d.date_met
+            lambda d: (
+                d.kind in kinds
+                and not d.date_met
+                and d.round == d.ticket_id.reopen_count
+            )
         )
         if deadlines:
             deadlines.write({"date_met": fields.Datetime.now()})
 
     def _cq_deadline_of(self, kind):
         self.ensure_one()
-        deadline = self.deadline_ids.filtered(lambda d: d.kind == kind)[:1]
+        deadline = self.deadline_ids.filtered(
+            lambda d: d.kind == kind and d.round == self.reopen_count
+        )[:1]
         return deadline.date_deadline or fields.Datetime.now()
 
     # Activities -------------------------------------------------------------
@@ -1802,10 +1968,13 @@ class CqTicket(models.Model):
     def _cron_monthly_review(self):
         """On the company's first working day of the month, ask each department
         manager to review last month's feedback."""
-        today = fields.Date.context_today(self)
-        first_of_month = today.replace(day=1)
-        last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
         for company in self.env["res.company"].search([]):
+            # months as the company lives them: a ticket received at 07:00 on
+            # the 1st in Shanghai is of that month, whatever UTC says
+            tz = company._cq_tz()
+            today = fields.Datetime.now().astimezone(tz).date()
+            first_of_month = today.replace(day=1)
+            last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
             if (
                 not company.cq_monthly_review
                 or company.cq_reviewed_on == first_of_month
@@ -1820,8 +1989,16 @@ class CqTicket(models.Model):
                 self._read_group(
                     [
                         ("company_id", "=", company.id),
-                        ("received_date", ">=", last_month_start),
-                        ("received_date", "<", first_of_month),
+                        (
+                            "received_date",
+                            ">=",
+                            company._cq_local_midnight(last_month_start),
+                        ),
+                        (
+                            "received_date",
+                            "<",
+                            company._cq_local_midnight(first_of_month),
+                        ),
                     ],
                     ["team_id"],
                     ["__count"],

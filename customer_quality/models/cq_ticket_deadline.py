@@ -36,6 +36,12 @@ class CqTicketDeadline(models.Model):
     )
     user_id = fields.Many2one(related="ticket_id.user_id", string="Responsible")
     kind = fields.Selection(DEADLINE_KINDS, required=True)
+    round = fields.Integer(
+        default=0,
+        required=True,
+        help="0 for the first handling; each reopening (the customer not satisfied) "
+        "starts a new round of deadlines from the moment it was reopened.",
+    )
     date_deadline = fields.Datetime("Deadline", required=True)
     date_met = fields.Datetime(
         "Met on",
@@ -60,8 +66,8 @@ class CqTicketDeadline(models.Model):
     _sql_constraints = [
         (
             "kind_uniq",
-            "unique(ticket_id, kind)",
-            "A ticket has each deadline only once.",
+            "unique(ticket_id, kind, round)",
+            "A ticket has each deadline once per round of handling.",
         ),
     ]
 

@@ -86,9 +86,14 @@ class CqWarrantyClaim(models.Model):
 
     _name = "cq.warranty.claim"
     _description = "Warranty Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["cq.document.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "claim_date desc, id desc"
     _check_company_auto = True
+    _cq_sequence_code = "cq.warranty.claim"
+    _cq_sequence_date_field = "claim_date"
+    _cq_locked_states = FROZEN_STATES
+    _cq_workflow_fields = ("decided_by_id", "decided_date")
+    _cq_editable_when_locked = tuple(CHANGEABLE_WHEN_FROZEN)
 
     name = fields.Char(
         "Number", readonly=True, copy=False, default="/", index="trigram"
@@ -110,7 +115,7 @@ class CqWarrantyClaim(models.Model):
         tracking=True,
         copy=False,
         index=True,
-        group_expand="_cq_expand_states",
+        group_expand="_cq_group_expand_states",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -354,11 +359,6 @@ class CqWarrantyClaim(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    def _cq_expand_states(self, states, domain):
-        return [
-            key for key, _label in CLAIM_STATES if key != "cancelled" or key in states
-        ]
-
     @api.depends("picking_id", "product_id", "lot_id")
     def _compute_move_id(self):
         for claim in self:
@@ -541,6 +541,16 @@ class CqWarrantyClaim(models.Model):
             )
             claim.can_reset = state == "cancelled" and is_officer
             claim.can_edit_recovery = is_officer and state != "cancelled"
+
+    @api.model
+    def _cq_step_states(self):
+        return {
+            "confirm": ("draft",),
+            "decide": ("open",),
+            "close": ("decided",),
+            "cancel": ("draft", "open", "decided"),
+            "reset": ("cancelled",),
+        }
 
     # ------------------------------------------------------------------
     # Statistics: the recovery rate of a group is its sum recovered over its
@@ -804,46 +814,19 @@ class CqWarrantyClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._cq_commercial(dict(vals)) for vals in vals_list]
-        if any(RECOVERY_FIELDS & set(vals) for vals in vals_list):
+        if any(
+            value
+            for vals in vals_list
+            for name, value in vals.items()
+            if name in RECOVERY_FIELDS
+        ):
             self._cq_check_officer()
-        default_company = (
-            self.default_get(["company_id"]).get("company_id") or self.env.company.id
-        )
-        sequences = {}
-        for vals in vals_list:
-            if (vals.get("name") or "/") == "/":
-                company_id = vals.get("company_id") or default_company
-                if company_id not in sequences:
-                    sequences[company_id] = self._cq_sequence(company_id)
-                day = fields.Date.to_date(vals.get("claim_date")) or fields.Date.today()
-                vals["name"] = sequences[company_id]._next(sequence_date=day)
         return super().create(vals_list)
 
     def write(self, vals):
         vals = self._cq_commercial(dict(vals))
-        if "state" in vals and not self.env.context.get("cq_transition"):
-            raise UserError(
-                self.env._(
-                    "Use the buttons to move a warranty claim from one stage to the "
-                    "next."
-                )
-            )
         if RECOVERY_FIELDS & set(vals):
             self._cq_check_officer()
-        frozen = set(vals) - CHANGEABLE_WHEN_FROZEN - {"state"}
-        if frozen and not self.env.context.get("cq_transition"):
-            for claim in self:
-                if claim.state in FROZEN_STATES:
-                    raise UserError(
-                        self.env._(
-                            "%(claim)s is %(state)s: its data and decision can no "
-                            "longer change.",
-                            claim=claim.name,
-                            state=dict(
-                                self._fields["state"]._description_selection(self.env)
-                            )[claim.state].lower(),
-                        )
-                    )
         if vals.get("active") is False and any(
             c.state not in FROZEN_STATES for c in self
         ):
@@ -862,10 +845,8 @@ class CqWarrantyClaim(models.Model):
                 )
             )
 
-    def copy_data(self, default=None):
-        default = dict(default or {})
-        default.setdefault("name", "/")
-        return super().copy_data(default)
+    def _cq_company_links(self):
+        return bool(self.cost_ids)
 
     def _cq_commercial(self, vals):
         """Claims are the customer company's, whichever contact reported them."""
@@ -874,34 +855,15 @@ class CqWarrantyClaim(models.Model):
             vals["partner_id"] = partner.commercial_partner_id.id
         return vals
 
-    @api.model
-    def _cq_sequence(self, company_id):
-        """The company's own claim series (WC/<year>/NNNNN), else the shared one."""
-        return (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "cq.warranty.claim"),
-                    ("company_id", "in", [company_id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            )
-        )
-
     # ------------------------------------------------------------------
     # Actions: the workflow
     # ------------------------------------------------------------------
-    def _cq_set_state(self, state, **values):
-        values["state"] = state
-        return self.with_context(cq_transition=True).write(values)
-
     def action_confirm(self):
         """Register the claim: the goods and the failure are known."""
         for claim in self:
             if claim.state != "draft":
                 raise UserError(self.env._("%s is already registered.", claim.name))
+            claim._cq_ensure_can("confirm")
             if is_html_empty(claim.description):
                 raise UserError(
                     self.env._(
@@ -924,6 +886,7 @@ class CqWarrantyClaim(models.Model):
                     self.env._("Only open claims can be decided (%s).", claim.name)
                 )
             claim._cq_check_officer()
+            claim._cq_ensure_can("decide")
             missing = []
             if not claim.responsibility:
                 missing.append(self.env._("responsibility"))
@@ -962,14 +925,14 @@ class CqWarrantyClaim(models.Model):
                     self.env._("Only decided claims can be closed (%s).", claim.name)
                 )
             claim._cq_check_officer()
+            claim._cq_ensure_can("close")
             claim._cq_set_state("closed")
             claim.activity_ids.action_feedback()
         return True
 
     def action_cancel(self):
         for claim in self:
-            if not claim.can_cancel:
-                raise UserError(self.env._("You cannot cancel %s.", claim.name))
+            claim._cq_ensure_can("cancel")
             claim._cq_set_state("cancelled")
             claim.activity_ids.unlink()
         return True
@@ -981,6 +944,7 @@ class CqWarrantyClaim(models.Model):
                     self.env._("Only cancelled claims can be reset (%s).", claim.name)
                 )
             claim._cq_check_officer()
+            claim._cq_ensure_can("reset")
             claim._cq_set_state("draft", decided_by_id=False, decided_date=False)
         # back in play: follow today's terms
         self._cq_recompute_warranty([("id", "in", self.ids)])

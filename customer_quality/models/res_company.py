@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -104,6 +104,18 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.cq_calendar_id or self.resource_calendar_id
 
+    def _cq_tz(self):
+        """The time zone the company's quality work lives in: its calendar's."""
+        self.ensure_one()
+        return pytz.timezone(self._cq_calendar().tz or self.partner_id.tz or "UTC")
+
+    def _cq_local_midnight(self, day):
+        """The UTC moment (naive, as stored) at which ``day`` starts for the
+        company."""
+        self.ensure_one()
+        local = self._cq_tz().localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
     def _cq_first_working_day(self, first_of_month):
         """The first day of the month with working time on the company's calendar."""
         self.ensure_one()
@@ -175,6 +187,10 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "cq_serious_loss_amount" in vals:
+            self.env["cq.ticket"]._cq_recompute_open_severity(
+                [("company_id", "in", self.ids)]
+            )
         if {"cq_calendar_id", "resource_calendar_id"} & set(vals):
             self.env["cq.ticket"]._cq_resync_open([("company_id", "in", self.ids)])
         return result

@@ -21,3 +21,5 @@ from . import test_warranty_access
 from . import test_return_tour
 from . import test_return_i18n
 from . import test_return_performance
+from . import test_document_skeleton
+from . import test_ticket_truth

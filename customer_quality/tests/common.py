@@ -270,8 +270,9 @@ class CqReturnCommon(CqCommon):
         rma.action_authorise()
         if rma.needs_quality_confirmation:
             rma.with_user(self.officer).action_confirm_quality()
-        rma.with_user(self.warehouse_user).action_receive()
-        rma.line_ids.filtered(lambda line: not line.without_return).write(
+        store = rma.with_user(self.warehouse_user)
+        store.action_receive()
+        store.line_ids.filtered(lambda line: not line.without_return).write(
             {"inspection_result": "nonconforming"}
         )
         return rma.with_user(self.env.user)

@@ -126,7 +126,13 @@ class TestReturnAccess(CqReturnCommon):
         store.action_inspect()
         self.assertEqual(rma.state, "inspected")
         rma.with_user(self.officer).write({"cause": "quality"})
-        store.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        # what becomes of the goods is quality's, not the warehouse's
+        with self.assertRaises(AccessError):
+            store.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        self.assertFalse(rma.line_ids.disposition)
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
         self.assertFalse(store.can_decide)
         with self.assertRaises(UserError):
             store.action_decide()
@@ -147,7 +153,7 @@ class TestReturnAccess(CqReturnCommon):
         officer.action_confirm_quality()
         self.assertEqual(rma.quality_confirmed_by_id, self.officer)
         rma.with_user(self.warehouse_user).action_receive()
-        rma.line_ids.inspection_result = "nonconforming"
+        rma.with_user(self.warehouse_user).line_ids.inspection_result = "nonconforming"
         rma.with_user(self.warehouse_user).action_inspect()
         officer.write({"cause": "quality"})
         officer.line_ids.write({"disposition": "scrap", "outcome": "replacement"})

@@ -187,12 +187,16 @@ class TestReturnDisposition(CqReturnCommon):
         rma.action_authorise()
         rma.with_user(self.warehouse_user).action_receive()
         first, second = rma.line_ids.sorted("id")
-        first.inspection_result = "nonconforming"
-        second.inspection_result = "conforming"
+        first.with_user(self.warehouse_user).inspection_result = "nonconforming"
+        second.with_user(self.warehouse_user).inspection_result = "conforming"
         rma.with_user(self.warehouse_user).action_inspect()
         rma.with_user(self.officer).write({"cause": "quality"})
-        first.write({"disposition": "scrap", "outcome": "replacement"})
-        second.write({"disposition": "restock", "outcome": "no_fault"})
+        first.with_user(self.officer).write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
+        second.with_user(self.officer).write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertEqual(rma.scrap_ids.lot_id, self.lot)
         self.assertEqual(rma.scrap_ids.scrap_qty, 5)

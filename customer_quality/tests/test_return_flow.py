@@ -186,7 +186,7 @@ class TestReturnFlow(CqReturnCommon):
     def test_no_cancel_after_receipt(self):
         rma = self._return(quantity=3)
         rma.action_authorise()
-        rma.action_receive()
+        rma.with_user(self.warehouse_user).action_receive()
         with self.assertRaises(UserError):
             rma.action_cancel()
         self.assertEqual(rma.state, "received")
@@ -202,11 +202,11 @@ class TestReturnFlow(CqReturnCommon):
         ]
         rma.action_authorise()
         self.assertFalse(rma.receipt_ids, "nothing comes back")
-        rma.action_receive()
+        rma.with_user(self.warehouse_user).action_receive()
         self.assertEqual(rma.state, "received")
-        rma.action_inspect()
+        rma.with_user(self.warehouse_user).action_inspect()
         rma.write({"cause": "quality"})
-        rma.line_ids.outcome = "replacement"
+        rma.with_user(self.officer).line_ids.outcome = "replacement"
         rma.with_user(self.officer).action_decide()
         self.assertEqual(rma.replacement_picking_ids.move_ids.product_uom_qty, 2)
         # the two kept by the customer count against the delivery
@@ -216,22 +216,24 @@ class TestReturnFlow(CqReturnCommon):
 
     def test_decision_checks(self):
         rma = self._received(quantity=4)
-        rma.action_inspect()
+        rma.with_user(self.warehouse_user).action_inspect()
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()  # no cause
         rma.cause = "quality"
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()  # no outcome
-        rma.line_ids.outcome = "replacement"
+        rma.with_user(self.officer).line_ids.outcome = "replacement"
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()  # no disposition
         rma.line_ids.disposition = "use_as_is"
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()  # no concession
-        rma.line_ids.write({"disposition": "scrap", "outcome": "repair"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "repair"}
+        )
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()  # repair needs repair
-        rma.line_ids.outcome = "replacement"
+        rma.with_user(self.officer).line_ids.outcome = "replacement"
         with self.assertRaises(UserError):
             rma.with_user(self.sales_user).action_decide()  # not quality staff
         self.assertFalse(rma.decided_on)
@@ -256,9 +258,9 @@ class TestReturnFlow(CqReturnCommon):
         with self.assertRaises(UserError):
             line.inspection_result = "conforming"  # nothing received yet
         line.reason = "Squeal at low speed"  # free text stays editable
-        rma.action_receive()
+        rma.with_user(self.warehouse_user).action_receive()
         line.with_user(self.warehouse_user).inspection_result = "nonconforming"
-        rma.action_inspect()
+        rma.with_user(self.warehouse_user).action_inspect()
         rma.write({"cause": "quality"})
         line.with_user(self.officer).write(
             {"disposition": "restock", "outcome": "no_fault"}

@@ -122,9 +122,11 @@ class TestReturnCreditNote(CqOutcomeCommon):
         receipt.with_user(self.warehouse_user).with_context(
             skip_backorder=True, picking_ids_not_to_backorder=receipt.ids
         ).button_validate()
-        rma.line_ids.inspection_result = "nonconforming"
+        rma.with_user(self.warehouse_user).line_ids.inspection_result = "nonconforming"
         self._inspected(rma)
-        rma.line_ids.write({"disposition": "scrap", "outcome": "credit_note"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "credit_note"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertEqual(rma.credit_note_ids.invoice_line_ids.quantity, 4)
         self.assertAlmostEqual(rma.credit_note_ids.amount_untaxed, 270.0)
@@ -132,7 +134,9 @@ class TestReturnCreditNote(CqOutcomeCommon):
     def test_credit_note_refused_when_not_invoiced(self):
         # the fixture order is delivered, not invoiced
         rma = self._inspected(self._received(5))
-        rma.line_ids.write({"disposition": "restock", "outcome": "credit_note"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "credit_note"}
+        )
         with self.assertRaises(UserError):
             rma.with_user(self.officer).action_decide()
         self.assertEqual(rma.state, "inspected")
@@ -151,7 +155,7 @@ class TestReturnCreditNote(CqOutcomeCommon):
         rma = rma.with_env(self.env)
         self._photo(rma)
         rma.action_authorise()
-        rma.action_receive()
+        rma.with_user(self.warehouse_user).action_receive()
         self._inspected(rma)
         rma.line_ids.outcome = "credit_note"
         rma.with_user(self.officer).action_decide()
@@ -177,7 +181,9 @@ class TestReturnReplacement(CqOutcomeCommon):
         rma = self._received(5)
         self.assertEqual(order_line.qty_delivered, 35)
         self._inspected(rma)
-        rma.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
         rma.with_user(self.officer).action_decide()
         replacement = rma.replacement_picking_ids
         self.assertEqual(len(replacement), 1)
@@ -203,11 +209,11 @@ class TestReturnReplacement(CqOutcomeCommon):
         self._photo(rma)
         rma.action_authorise()
         self.assertFalse(rma.receipt_ids)
-        rma.action_receive()
+        rma.with_user(self.warehouse_user).action_receive()
         self.assertEqual(order_line.qty_delivered, 40, "nothing came back")
         self._inspected(rma)
         self.assertEqual(rma.nc_quantity, 2, "the goods kept are nonconforming")
-        rma.line_ids.outcome = "replacement"
+        rma.with_user(self.officer).line_ids.outcome = "replacement"
         rma.with_user(self.officer).action_decide()
         replacement = rma.replacement_picking_ids
         self.assertEqual(replacement.move_ids.product_uom_qty, 2)
@@ -226,7 +232,9 @@ class TestReturnReplacement(CqOutcomeCommon):
 
     def test_no_fault_creates_nothing(self):
         rma = self._inspected(self._received(3), cause="no_fault")
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertFalse(rma.replacement_picking_ids)
         self.assertFalse(rma.credit_note_ids)
@@ -246,7 +254,9 @@ class TestReturnApproval(CqOutcomeCommon):
     def test_approval_above_amount(self):
         self.company.cq_return_approval_amount = 300.0
         rma = self._inspected(self._received(5))
-        rma.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
         self.assertAlmostEqual(rma.outcome_amount, 400.0)  # 5 × 80
         self.assertTrue(rma.needs_approval)
         Return = self.env["cq.return"]
@@ -273,7 +283,9 @@ class TestReturnApproval(CqOutcomeCommon):
     def test_no_approval_at_or_below_amount(self):
         self.company.cq_return_approval_amount = 400.0
         rma = self._inspected(self._received(5))
-        rma.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
         self.assertFalse(rma.needs_approval)
         with self.assertRaises(UserError):
             rma.with_user(self.quality_manager).action_approve()  # nothing to approve
@@ -283,7 +295,9 @@ class TestReturnApproval(CqOutcomeCommon):
     def test_no_fault_needs_no_approval(self):
         self.company.cq_return_approval_amount = 10.0
         rma = self._inspected(self._received(5))
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         self.assertFalse(rma.needs_approval)
         rma.with_user(self.officer).action_decide()
         self.assertTrue(rma.decided_on)
@@ -296,7 +310,9 @@ class TestReturnExplanation(CqOutcomeCommon):
     def test_explanation_mail(self):
         rma = self._inspected(self._received(5))
         rma.customer_explanation = "The anti-squeal shim was missing on these five."
-        rma.line_ids.write({"disposition": "scrap", "outcome": "replacement"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "scrap", "outcome": "replacement"}
+        )
         self.assertFalse(rma.explanation_sent_on)
         before = rma.message_ids
         self._explain(rma)
@@ -320,7 +336,9 @@ class TestReturnExplanation(CqOutcomeCommon):
 
     def test_done_needs_decision_and_explanation(self):
         rma = self._inspected(self._received(2))
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         # explained first, not decided
         self._explain(rma)
         with self.assertRaises(UserError):
@@ -332,7 +350,9 @@ class TestReturnExplanation(CqOutcomeCommon):
 
     def test_done_refused_before_explanation(self):
         rma = self._inspected(self._received(2), cause="customer")
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertFalse(rma.can_done)
         with self.assertRaises(UserError):

@@ -63,10 +63,12 @@ class TestReturnReceptionSteps(CqReturnCommon):
         self.assertEqual(order.order_line.qty_delivered, 6)
         self.assertEqual(rma.line_ids.received_qty, 4)
 
-        rma.line_ids.inspection_result = "conforming"
+        rma.with_user(self.warehouse_user).line_ids.inspection_result = "conforming"
         rma.with_user(self.warehouse_user).action_inspect()
         rma.write({"cause": "customer"})
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertEqual(self._qty(quarantine, self.lot), 0)
         self.assertEqual(self._qty(warehouse.lot_stock_id, self.lot), 44)
@@ -178,7 +180,7 @@ class TestReturnLots(CqReturnCommon):
         other lot."""
         first = self._return(6, delivery=self.two_lot_delivery, lot=self.lot)
         first.action_authorise()
-        first.action_receive()
+        first.with_user(self.warehouse_user).action_receive()
         values = self.two_lot_delivery._cq_return_defaults()
         rma = self.env["cq.return"].create(values)
         self.assertEqual(rma.line_ids.lot_id, self.other_lot)
@@ -202,10 +204,12 @@ class TestReturnLots(CqReturnCommon):
         self.assertEqual(self._qty(self.return_location, no_lot, product=bolt), 30)
         self.assertEqual(self._qty(self.stock_location, no_lot, product=bolt), 400)
         self.assertEqual(order.order_line.qty_delivered, 70)
-        rma.line_ids.inspection_result = "conforming"
-        rma.action_inspect()
+        rma.with_user(self.warehouse_user).line_ids.inspection_result = "conforming"
+        rma.with_user(self.warehouse_user).action_inspect()
         rma.write({"cause": "customer"})
-        rma.line_ids.write({"disposition": "restock", "outcome": "no_fault"})
+        rma.with_user(self.officer).line_ids.write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
         rma.with_user(self.officer).action_decide()
         self.assertEqual(self._qty(self.stock_location, no_lot, product=bolt), 430)
         self.assertEqual(self._qty(self.return_location, no_lot, product=bolt), 0)

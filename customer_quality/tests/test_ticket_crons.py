@@ -61,7 +61,7 @@ class TestPendingReminder(CqCommon):
     def test_pending_needs_a_reason(self):
         ticket = self._ticket()
         with self.assertRaisesRegex(UserError, "cannot be settled"):
-            ticket.action_put_pending()
+            ticket.with_user(self.officer).action_put_pending()
         self.assertFalse(ticket.pending)
         self.assertEqual(self.handled.pending_since, date(2026, 2, 20))
         self.handled.action_remove_pending()

@@ -152,12 +152,8 @@ class TestTicketReport(TicketReportMixin, CqCommon):
                 "res_id": ticket.id,
             }
         )
-        ticket.write(
-            {
-                "customer_acceptance": "refused",
-                "acceptance_note": "Wants a refund instead",
-            }
-        )
+        ticket.acceptance_note = "Wants a refund instead"
+        ticket._cq_write_workflow({"customer_acceptance": "refused"})
         ticket.invalidate_recordset(["attachment_count"])
         tree = self._html(ticket)
         checks = self._checks(tree)
