@@ -17,7 +17,6 @@ from . import cq_return
 from . import cq_return_line
 from . import stock_move
 from . import stock_rule
-from . import stock_return_picking
 from . import stock_warehouse
 from . import account_move
 from . import repair_order

@@ -613,12 +613,19 @@ class CqReturn(models.Model):
         self.ensure_one()
         self.activity_schedule(
             "customer_quality.mail_activity_type_cq_return_confirm",
-            user_id=self._cq_quality_user().id,
-            note=self.env._(
+            **self._prepare_quality_confirmation_activity_vals(),
+        )
+
+    def _prepare_quality_confirmation_activity_vals(self):
+        """Confirmation activity values; called by _cq_ask_quality_confirmation."""
+        self.ensure_one()
+        return {
+            "user_id": self._cq_quality_user().id,
+            "note": self.env._(
                 "Confirm the quality problem of this whole-batch return before the"
                 " warehouse receives it."
             ),
-        )
+        }
 
     def action_confirm_quality(self):
         self._cq_check_group(
@@ -659,30 +666,43 @@ class CqReturn(models.Model):
             cq_return_location_id=self._cq_return_location().id
         )
         for picking, picking_lines in lines.grouped("picking_id").items():
-            # the lines given at creation: Odoo's default (every move of the
-            # delivery, quantity 0) is not computed for nothing
             wizard = Wizard.create(
-                {
-                    "picking_id": picking.id,
-                    "product_return_moves": [
-                        Command.create(
-                            {
-                                "product_id": line.product_id.id,
-                                "quantity": line.quantity,
-                                "uom_id": line.product_id.uom_id.id,
-                                "move_id": line.move_id.id,
-                                "to_refund": True,
-                                "cq_return_line_id": line.id,
-                            }
-                        )
-                        for line in picking_lines
-                    ],
-                }
+                self._prepare_return_picking_vals(picking, picking_lines)
             )
             receipt = wizard._create_return()
-            receipt.write({"cq_return_id": self.id, "cq_return_role": "receipt"})
+            receipt.write(self._prepare_receipt_vals())
             receipt.move_ids._cq_set_return_lots()
         return True
+
+    def _prepare_return_picking_vals(self, picking, lines):
+        """Return wizard of delivery ``picking``; called by _cq_create_receipts."""
+        self.ensure_one()
+        return {
+            "picking_id": picking.id,
+            # the lines given at creation: Odoo's default (every move of the
+            # delivery, quantity 0) is not computed for nothing
+            "product_return_moves": [
+                Command.create(self._prepare_return_picking_line_vals(line))
+                for line in lines
+            ],
+        }
+
+    def _prepare_return_picking_line_vals(self, line):
+        """Return wizard line of ``line``; called by _prepare_return_picking_vals."""
+        self.ensure_one()
+        return {
+            "product_id": line.product_id.id,
+            "quantity": line.quantity,
+            "uom_id": line.product_id.uom_id.id,
+            "move_id": line.move_id.id,
+            "to_refund": True,
+            "cq_return_line_id": line.id,
+        }
+
+    def _prepare_receipt_vals(self):
+        """Values written on each new receipt; called by _cq_create_receipts."""
+        self.ensure_one()
+        return {"cq_return_id": self.id, "cq_return_role": "receipt"}
 
     def action_receive(self):
         """Receive what the customer sent, as authorised: validates the return
@@ -722,11 +742,16 @@ class CqReturn(models.Model):
                 or all(line.without_return for line in rma.line_ids)
             ):
                 rma._cq_set_state("received")
-                handler = rma.warehouse_id.cq_return_user_ids[:1]
                 rma.activity_schedule(
                     "customer_quality.mail_activity_type_cq_return_inspect",
-                    user_id=(handler or self.env.user).id,
+                    **rma._prepare_inspection_activity_vals(),
                 )
+
+    def _prepare_inspection_activity_vals(self):
+        """Inspection activity values; called by _cq_sync_receipts."""
+        self.ensure_one()
+        handler = self.warehouse_id.cq_return_user_ids[:1]
+        return {"user_id": (handler or self.env.user).id}
 
     # ------------------------------------------------------------------
     # Inspection and decision
@@ -754,9 +779,14 @@ class CqReturn(models.Model):
             )
             rma.activity_schedule(
                 "customer_quality.mail_activity_type_cq_return_decide",
-                user_id=rma._cq_quality_user().id,
+                **rma._prepare_decision_activity_vals(),
             )
         return True
+
+    def _prepare_decision_activity_vals(self):
+        """Decision activity values; called by action_inspect."""
+        self.ensure_one()
+        return {"user_id": self._cq_quality_user().id}
 
     def action_approve(self):
         self._cq_check_group(
@@ -819,9 +849,14 @@ class CqReturn(models.Model):
             if rma.corrective_action_required:
                 rma.activity_schedule(
                     "customer_quality.mail_activity_type_cq_return_capa",
-                    user_id=rma._cq_quality_user().id,
+                    **rma._prepare_corrective_action_activity_vals(),
                 )
         return True
+
+    def _prepare_corrective_action_activity_vals(self):
+        """Corrective action activity values; called by action_decide."""
+        self.ensure_one()
+        return {"user_id": self._cq_quality_user().id}
 
     def _cq_check_decision(self):
         self.ensure_one()
@@ -910,7 +945,7 @@ class CqReturn(models.Model):
                 # goods kept by the customer stay delivered: their replacement
                 # ships outside the order, or Odoo would add it to the order
                 free_group = free_group or Procurement.create(
-                    {"name": self.name, "partner_id": picking.partner_id.id}
+                    self._prepare_procurement_group_vals(line)
                 )
                 group = free_group
             procurements.append(
@@ -922,16 +957,7 @@ class CqReturn(models.Model):
                     line.product_id.display_name,
                     self.name,
                     self.company_id,
-                    {
-                        "group_id": group,
-                        "sale_line_id": (
-                            False if line.without_return else line.sale_line_id.id
-                        ),
-                        "warehouse_id": self.warehouse_id,
-                        "partner_id": picking.partner_id.id,
-                        "date_planned": fields.Datetime.now(),
-                        "cq_return_line_id": line.id,
-                    },
+                    self._prepare_replacement_procurement_values(line, group),
                 )
             )
         Procurement.run(procurements)
@@ -939,8 +965,30 @@ class CqReturn(models.Model):
             lambda m: m.location_dest_id.usage == "customer"
         ) | (lines.sale_line_id.move_ids - known_moves)
         new_moves.picking_id.filtered(lambda p: not p.cq_return_id).write(
-            {"cq_return_id": self.id, "cq_return_role": "replacement"}
+            self._prepare_replacement_picking_vals()
         )
+
+    def _prepare_procurement_group_vals(self, line):
+        """Group of replacements off the order; called by _cq_create_replacements."""
+        self.ensure_one()
+        return {"name": self.name, "partner_id": line.picking_id.partner_id.id}
+
+    def _prepare_replacement_procurement_values(self, line, group):
+        """Replacement procurement of ``line``; called by _cq_create_replacements."""
+        self.ensure_one()
+        return {
+            "group_id": group,
+            "sale_line_id": False if line.without_return else line.sale_line_id.id,
+            "warehouse_id": self.warehouse_id,
+            "partner_id": line.picking_id.partner_id.id,
+            "date_planned": fields.Datetime.now(),
+            "cq_return_line_id": line.id,
+        }
+
+    def _prepare_replacement_picking_vals(self):
+        """Values written on new replacements; called by _cq_create_replacements."""
+        self.ensure_one()
+        return {"cq_return_id": self.id, "cq_return_role": "replacement"}
 
     def _cq_create_credit_notes(self):
         """One draft credit note per original invoice, each line at the invoice
@@ -953,60 +1001,62 @@ class CqReturn(models.Model):
         for line, original in originals.items():
             by_invoice[original.move_id] |= line
         for invoice, invoice_lines in by_invoice.items():
-            commands = []
-            for line in invoice_lines:
-                original = originals[line]
-                quantity = line.product_id.uom_id._compute_quantity(
-                    line._cq_settled_qty(), original.product_uom_id
-                )
-                commands.append(
-                    Command.create(
-                        {
-                            "product_id": original.product_id.id,
-                            "name": original.name,
-                            "quantity": quantity,
-                            "product_uom_id": original.product_uom_id.id,
-                            "price_unit": original.price_unit,
-                            "discount": original.discount,
-                            "tax_ids": [Command.set(original.tax_ids.ids)],
-                            "account_id": original.account_id.id,
-                            # credited goods the customer keeps stay invoiced
-                            # on the order, or Odoo would invoice them again
-                            "sale_line_ids": [
-                                Command.set(
-                                    []
-                                    if line.without_return
-                                    else original.sale_line_ids.ids
-                                )
-                            ],
-                            "cq_return_line_id": line.id,
-                        }
-                    )
-                )
             refund = (
                 self.env["account.move"]
                 .with_context(default_move_type="out_refund")
                 .create(
-                    {
-                        "move_type": "out_refund",
-                        "partner_id": invoice.partner_id.id,
-                        "company_id": invoice.company_id.id,
-                        "journal_id": invoice.journal_id.id,
-                        "currency_id": invoice.currency_id.id,
-                        "reversed_entry_id": invoice.id,
-                        "invoice_origin": invoice.invoice_origin,
-                        "ref": self.env._(
-                            "Return %(name)s of %(invoice)s",
-                            name=self.name,
-                            invoice=invoice.name,
-                        ),
-                        "invoice_line_ids": commands,
-                        "cq_return_id": self.id,
-                    }
+                    self._prepare_credit_note_vals(
+                        invoice, {line: originals[line] for line in invoice_lines}
+                    )
                 )
             )
             for move_line in refund.invoice_line_ids:
                 move_line.cq_return_line_id.credit_note_line_id = move_line
+
+    def _prepare_credit_note_vals(self, invoice, originals):
+        """Draft credit note of ``invoice``; called by _cq_create_credit_notes."""
+        # ``originals``: each return line credited, with the invoice line it was
+        # billed on (looked up once by the caller)
+        self.ensure_one()
+        return {
+            "move_type": "out_refund",
+            "partner_id": invoice.partner_id.id,
+            "company_id": invoice.company_id.id,
+            "journal_id": invoice.journal_id.id,
+            "currency_id": invoice.currency_id.id,
+            "reversed_entry_id": invoice.id,
+            "invoice_origin": invoice.invoice_origin,
+            "ref": self.env._(
+                "Return %(name)s of %(invoice)s", name=self.name, invoice=invoice.name
+            ),
+            "invoice_line_ids": [
+                Command.create(self._prepare_credit_note_line_vals(line, original))
+                for line, original in originals.items()
+            ],
+            "cq_return_id": self.id,
+        }
+
+    def _prepare_credit_note_line_vals(self, line, original):
+        """Credit note line of ``line``; called by _prepare_credit_note_vals."""
+        self.ensure_one()
+        return {
+            "product_id": original.product_id.id,
+            "name": original.name,
+            "quantity": line.product_id.uom_id._compute_quantity(
+                line._cq_settled_qty(), original.product_uom_id
+            ),
+            "product_uom_id": original.product_uom_id.id,
+            "price_unit": original.price_unit,
+            "discount": original.discount,
+            "tax_ids": [Command.set(original.tax_ids.ids)],
+            "account_id": original.account_id.id,
+            # credited goods the customer keeps stay invoiced on the order, or
+            # Odoo would invoice them again
+            "sale_line_ids": [
+                Command.set([] if line.without_return else original.sale_line_ids.ids)
+            ],
+            "cq_return_line_id": line.id,
+        }
 
     # ------------------------------------------------------------------
     # Explanation and closure
@@ -1131,14 +1181,17 @@ class CqReturn(models.Model):
                 if qty <= 0:
                     continue
                 commands.append(
-                    Command.create(
-                        {
-                            "picking_id": move.picking_id.id,
-                            "product_id": move.product_id.id,
-                            "move_id": move.id,
-                            "lot_id": move_lot.id,
-                            "quantity": qty,
-                        }
-                    )
+                    Command.create(self._prepare_return_line_vals(move, move_lot, qty))
                 )
         return commands
+
+    @api.model
+    def _prepare_return_line_vals(self, move, lot, quantity):
+        """Return line of ``lot`` of ``move``; called by _cq_line_commands."""
+        return {
+            "picking_id": move.picking_id.id,
+            "product_id": move.product_id.id,
+            "move_id": move.id,
+            "lot_id": lot.id,
+            "quantity": quantity,
+        }

@@ -516,72 +516,63 @@ class CqReturnLine(models.Model):
             )
         elif self.disposition == "scrap":
             self.scrap_id = self.env["stock.scrap"].create(
-                {
-                    "product_id": self.product_id.id,
-                    "product_uom_id": self.product_id.uom_id.id,
-                    "lot_id": self.lot_id.id,
-                    "scrap_qty": quantity,
-                    "location_id": source.id,
-                    "company_id": rma.company_id.id,
-                    "origin": rma.name,
-                    "cq_return_id": rma.id,
-                }
+                self._prepare_scrap_vals(source, quantity)
             )
             self.scrap_id.do_scrap()
         elif self.disposition == "repair":
             self.repair_id = self.env["repair.order"].create(
-                {
-                    "product_id": self.product_id.id,
-                    "product_qty": quantity,
-                    "product_uom": self.product_id.uom_id.id,
-                    "lot_id": self.lot_id.id,
-                    "partner_id": rma.partner_id.id,
-                    "company_id": rma.company_id.id,
-                    "picking_type_id": warehouse.repair_type_id.id,
-                    "product_location_src_id": source.id,
-                    # repaired for the customer: back to quarantine, to ship;
-                    # repaired for us: into stock
-                    "product_location_dest_id": (
-                        source if self.outcome == "repair" else warehouse.lot_stock_id
-                    ).id,
-                    "under_warranty": self.outcome == "repair",
-                    "internal_notes": self.inspection_note,
-                    "cq_return_id": rma.id,
-                }
+                self._prepare_repair_vals(source, quantity)
             )
             self.repair_id._action_repair_confirm()
+
+    def _prepare_scrap_vals(self, source, quantity):
+        """Scrap of ``quantity`` from ``source``; called by _cq_apply_disposition."""
+        self.ensure_one()
+        rma = self.return_id
+        return {
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_id.uom_id.id,
+            "lot_id": self.lot_id.id,
+            "scrap_qty": quantity,
+            "location_id": source.id,
+            "company_id": rma.company_id.id,
+            "origin": rma.name,
+            "cq_return_id": rma.id,
+        }
+
+    def _prepare_repair_vals(self, source, quantity):
+        """Repair of ``quantity`` from ``source``; called by _cq_apply_disposition."""
+        self.ensure_one()
+        rma = self.return_id
+        warehouse = rma.warehouse_id
+        return {
+            "product_id": self.product_id.id,
+            "product_qty": quantity,
+            "product_uom": self.product_id.uom_id.id,
+            "lot_id": self.lot_id.id,
+            "partner_id": rma.partner_id.id,
+            "company_id": rma.company_id.id,
+            "picking_type_id": warehouse.repair_type_id.id,
+            "product_location_src_id": source.id,
+            # repaired for the customer: back to quarantine, to ship; repaired for
+            # us: into stock
+            "product_location_dest_id": (
+                source if self.outcome == "repair" else warehouse.lot_stock_id
+            ).id,
+            "under_warranty": self.outcome == "repair",
+            "internal_notes": self.inspection_note,
+            "cq_return_id": rma.id,
+        }
 
     def _cq_transfer(
         self, picking_type, source, destination, quantity, role, partner=None
     ):
         """A transfer of this line's lot and ``quantity`` out of quarantine."""
         self.ensure_one()
-        rma = self.return_id
         picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner.id if partner else False,
-                "origin": rma.name,
-                "company_id": rma.company_id.id,
-                "cq_return_id": rma.id,
-                "cq_return_role": role,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": self.product_id.display_name,
-                            "product_id": self.product_id.id,
-                            "product_uom": self.product_id.uom_id.id,
-                            "product_uom_qty": quantity,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "company_id": rma.company_id.id,
-                            "cq_return_line_id": self.id,
-                        }
-                    )
-                ],
-            }
+            self._prepare_disposition_picking_vals(
+                picking_type, source, destination, quantity, role, partner=partner
+            )
         )
         picking.action_confirm()
         move = picking.move_ids
@@ -590,16 +581,9 @@ class CqReturnLine(models.Model):
             {
                 "move_line_ids": [
                     Command.create(
-                        {
-                            "product_id": self.product_id.id,
-                            "product_uom_id": self.product_id.uom_id.id,
-                            "lot_id": self.lot_id.id,
-                            "quantity": quantity,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "picking_id": picking.id,
-                            "company_id": rma.company_id.id,
-                        }
+                        self._prepare_disposition_move_line_vals(
+                            picking, source, destination, quantity
+                        )
                     )
                 ],
                 "picked": True,
@@ -607,6 +591,58 @@ class CqReturnLine(models.Model):
         )
         self.disposition_picking_id = picking
         return picking
+
+    def _prepare_disposition_picking_vals(
+        self, picking_type, source, destination, quantity, role, partner=None
+    ):
+        """Transfer out of quarantine; called by _cq_transfer."""
+        self.ensure_one()
+        rma = self.return_id
+        return {
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": partner.id if partner else False,
+            "origin": rma.name,
+            "company_id": rma.company_id.id,
+            "cq_return_id": rma.id,
+            "cq_return_role": role,
+            "move_ids": [
+                Command.create(
+                    self._prepare_disposition_move_vals(source, destination, quantity)
+                )
+            ],
+        }
+
+    def _prepare_disposition_move_vals(self, source, destination, quantity):
+        """Move of the transfer; called by _prepare_disposition_picking_vals."""
+        self.ensure_one()
+        return {
+            "name": self.product_id.display_name,
+            "product_id": self.product_id.id,
+            "product_uom": self.product_id.uom_id.id,
+            "product_uom_qty": quantity,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.return_id.company_id.id,
+            "cq_return_line_id": self.id,
+        }
+
+    def _prepare_disposition_move_line_vals(
+        self, picking, source, destination, quantity
+    ):
+        """Detailed operation of the transfer's lot; called by _cq_transfer."""
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_id.uom_id.id,
+            "lot_id": self.lot_id.id,
+            "quantity": quantity,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "picking_id": picking.id,
+            "company_id": self.return_id.company_id.id,
+        }
 
     def _cq_is_zero(self, quantity):
         return float_is_zero(
