@@ -116,9 +116,7 @@ INVESTIGATION_FIELDS = {
 }
 # Who handles the ticket and who it is about: changed by whoever handles it once
 # it has been handed off.
-ROUTING_FIELDS = {"team_id", "user_id", "complained_user_ids", "pending_reason"}
-# What the follow-up call records, after closing.
-FOLLOW_UP_FIELDS = {"handling_satisfaction", "follow_up_note"}
+ROUTING_FIELDS = {"team_id", "user_id", "complained_user_ids"}
 
 # Longer subjects (a forwarded e-mail's, say) are cut: the whole text stays in the
 # description and the chatter.
@@ -188,9 +186,15 @@ class CqTicket(models.Model):
         "follow_up_date",
         "pending",
         "pending_since",
+        # what the user types before a step, in its wizard: kept as history
+        "approval_note",
+        "acceptance_note",
+        "pending_reason",
+        "severity_override",
+        "severity_override_reason",
+        "handling_satisfaction",
+        "follow_up_note",
     )
-    # the follow-up call comes after closing
-    _cq_editable_when_locked = tuple(FOLLOW_UP_FIELDS)
 
     # ------------------------------------------------------------------
     # Identity
@@ -404,9 +408,10 @@ class CqTicket(models.Model):
         SEVERITIES,
         tracking=True,
         copy=False,
+        readonly=True,
         help="Set by a quality manager, with a reason, to overrule the criteria.",
     )
-    severity_override_reason = fields.Text(copy=False, tracking=True)
+    severity_override_reason = fields.Text(copy=False, readonly=True, tracking=True)
     severity = fields.Selection(
         SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
     )
@@ -534,7 +539,12 @@ class CqTicket(models.Model):
     approved_date = fields.Datetime(
         "Approved on", copy=False, readonly=True, tracking=True
     )
-    approval_note = fields.Text(copy=False, tracking=True)
+    approval_note = fields.Text(
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Why the approver refused the decision.",
+    )
 
     # ------------------------------------------------------------------
     # Reply, acceptance, closure, follow-up
@@ -553,7 +563,11 @@ class CqTicket(models.Model):
         tracking=True,
     )
     acceptance_date = fields.Datetime(copy=False, readonly=True, tracking=True)
-    acceptance_note = fields.Text(copy=False)
+    acceptance_note = fields.Text(
+        copy=False,
+        readonly=True,
+        help="What the customer said of the handling (why not satisfied).",
+    )
     reopen_count = fields.Integer(copy=False, readonly=True)
     reopened_date = fields.Datetime(
         "Reopened on",
@@ -568,9 +582,13 @@ class CqTicket(models.Model):
         "Called on", copy=False, readonly=True, tracking=True
     )
     handling_satisfaction = fields.Selection(
-        SATISFACTION, "Satisfaction with the handling", copy=False, tracking=True
+        SATISFACTION,
+        "Satisfaction with the handling",
+        copy=False,
+        readonly=True,
+        tracking=True,
     )
-    follow_up_note = fields.Text(copy=False)
+    follow_up_note = fields.Text(copy=False, readonly=True)
 
     # Pending ledger (未了事宜台帐)
     pending = fields.Boolean(
@@ -581,7 +599,7 @@ class CqTicket(models.Model):
         index=True,
         help="Cannot be settled now: reminded monthly until settled.",
     )
-    pending_reason = fields.Text(copy=False, tracking=True)
+    pending_reason = fields.Text(copy=False, readonly=True, tracking=True)
     pending_since = fields.Date(copy=False, readonly=True)
 
     # ------------------------------------------------------------------
@@ -988,9 +1006,6 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("severity_override"):
-                self._cq_check_manager(self.env._("override the severity"))
         tickets = super().create(vals_list)
         tickets._cq_sync_deadlines()
         tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
@@ -998,8 +1013,6 @@ class CqTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        if "severity_override" in vals or "severity_override_reason" in vals:
-            self._cq_check_manager(self.env._("override the severity"))
         if vals.get("active") is False and any(t.state in OPEN_STATES for t in self):
             raise UserError(
                 self.env._("Only closed or cancelled tickets can be archived.")
@@ -1276,8 +1289,17 @@ class CqTicket(models.Model):
             )
         return True
 
-    def action_reject(self):
-        """Send the decision back to investigation; the note says why."""
+    def action_open_reject(self):
+        """The approver refuses the decision: the wizard asks why."""
+        self.ensure_one()
+        self._cq_ensure_can("approve")
+        return self._cq_open_wizard(
+            "cq.ticket.reject.wizard", self.env._("Refuse the decision")
+        )
+
+    def action_reject(self, reason):
+        """Send the decision back to investigation, saying why (``reason``)."""
+        reason = (reason or "").strip()
         for ticket in self:
             if ticket.state != "to_approve":
                 raise UserError(
@@ -1285,13 +1307,11 @@ class CqTicket(models.Model):
                 )
             if not ticket.can_approve:
                 raise AccessError(self.env._("You cannot decide on %s.", ticket.name))
-            if not (ticket.approval_note or "").strip():
+            if not reason:
                 raise UserError(
-                    self.env._(
-                        "Write in the approval note why the decision is refused."
-                    )
+                    self.env._("Say why the decision is refused (the approval note).")
                 )
-            ticket._cq_set_state("investigating")
+            ticket._cq_set_state("investigating", approval_note=reason)
             ticket._cq_done_activities("customer_quality.mail_activity_type_cq_approve")
             ticket._cq_schedule(
                 "customer_quality.mail_activity_type_cq_investigate",
@@ -1394,29 +1414,46 @@ class CqTicket(models.Model):
             )
         return True
 
-    def action_customer_accepts(self):
-        """The customer accepts the handling: the ticket closes."""
+    def action_open_answer(self):
+        """Record the customer's answer to the reply: the wizard asks which."""
+        self.ensure_one()
+        self._cq_check_acceptance_step()
+        action = self._cq_open_wizard(
+            "cq.ticket.answer.wizard", self.env._("The customer's answer")
+        )
+        # the button pressed (accepts / not satisfied) preselects the answer
+        if self.env.context.get("default_answer") in ("accepted", "refused"):
+            action["context"]["default_answer"] = self.env.context["default_answer"]
+        return action
+
+    def action_customer_accepts(self, note=False):
+        """The customer accepts the handling (``note``: what they said): the
+        ticket closes."""
         for ticket in self:
             ticket._cq_check_acceptance_step()
             ticket._cq_write_workflow(
                 {
                     "customer_acceptance": "accepted",
                     "acceptance_date": fields.Datetime.now(),
+                    "acceptance_note": (note or "").strip() or False,
                 }
             )
             ticket._cq_close()
         return True
 
-    def action_customer_refuses(self):
-        """The customer is not satisfied: reopen the investigation and follow up."""
+    def action_customer_refuses(self, note):
+        """The customer is not satisfied (``note``: with what): reopen the
+        investigation and follow up."""
+        note = (note or "").strip()
         for ticket in self:
             ticket._cq_check_acceptance_step()
-            if not (ticket.acceptance_note or "").strip():
+            if not note:
                 raise UserError(
                     self.env._("Write down what the customer is not satisfied with.")
                 )
             ticket._cq_set_state(
                 "investigating",
+                acceptance_note=note,
                 customer_acceptance="refused",
                 acceptance_date=fields.Datetime.now(),
                 reopen_count=ticket.reopen_count + 1,
@@ -1472,7 +1509,17 @@ class CqTicket(models.Model):
                 now + timedelta(hours=24),
             )
 
-    def action_record_follow_up(self):
+    def action_open_follow_up(self):
+        """The follow-up call (回访): the wizard records the satisfaction."""
+        self.ensure_one()
+        self._cq_ensure_can("follow_up")
+        return self._cq_open_wizard(
+            "cq.ticket.follow.up.wizard", self.env._("Follow-up call")
+        )
+
+    def action_record_follow_up(self, satisfaction, note=False):
+        """The customer was called back: record their ``satisfaction`` with the
+        handling (and ``note``)."""
         for ticket in self:
             if (
                 ticket.state != "closed"
@@ -1483,13 +1530,19 @@ class CqTicket(models.Model):
                     self.env._("%s is not waiting for a follow-up call.", ticket.name)
                 )
             ticket._cq_ensure_can("follow_up")
-            if not ticket.handling_satisfaction:
+            if not satisfaction:
                 raise UserError(
                     self.env._(
                         "Record how satisfied the customer is with the handling."
                     )
                 )
-            ticket._cq_write_workflow({"follow_up_date": fields.Datetime.now()})
+            ticket._cq_write_workflow(
+                {
+                    "follow_up_date": fields.Datetime.now(),
+                    "handling_satisfaction": satisfaction,
+                    "follow_up_note": (note or "").strip() or False,
+                }
+            )
             ticket._cq_done_activities(
                 "customer_quality.mail_activity_type_cq_follow_up"
             )
@@ -1504,8 +1557,9 @@ class CqTicket(models.Model):
                 )
         return True
 
-    def action_reopen(self):
-        """Reopen a closed ticket (the customer came back unsatisfied)."""
+    def action_reopen(self, note=False):
+        """Reopen a closed ticket (the customer came back unsatisfied; ``note``:
+        with what)."""
         for ticket in self:
             if ticket.state != "closed":
                 raise UserError(self.env._("Only closed tickets can be reopened."))
@@ -1515,6 +1569,7 @@ class CqTicket(models.Model):
                 reopen_count=ticket.reopen_count + 1,
                 reopened_date=fields.Datetime.now(),
                 customer_acceptance="refused",
+                acceptance_note=(note or "").strip() or ticket.acceptance_note,
                 closed_date=False,
                 approved_by_id=False,
                 approved_date=False,
@@ -1541,17 +1596,32 @@ class CqTicket(models.Model):
             ticket._cq_set_state("draft")
         return True
 
-    def action_put_pending(self):
+    def action_open_pending(self):
+        """Put the ticket in the pending ledger: the wizard asks why."""
+        self.ensure_one()
+        self._cq_ensure_can("put_pending")
+        return self._cq_open_wizard(
+            "cq.ticket.pending.wizard", self.env._("Put in the pending ledger")
+        )
+
+    def action_put_pending(self, reason):
+        """The ticket cannot be settled now (``reason``): it goes into the
+        pending ledger (未了事宜台帐) and is reminded monthly."""
+        reason = (reason or "").strip()
         for ticket in self:
             if ticket.state not in OPEN_STATES:
                 raise UserError(self.env._("%s is no longer open.", ticket.name))
             ticket._cq_ensure_can("put_pending")
-            if not (ticket.pending_reason or "").strip():
+            if not reason:
                 raise UserError(
                     self.env._("Say why %s cannot be settled now.", ticket.name)
                 )
             ticket._cq_write_workflow(
-                {"pending": True, "pending_since": fields.Date.context_today(ticket)}
+                {
+                    "pending": True,
+                    "pending_reason": reason,
+                    "pending_since": fields.Date.context_today(ticket),
+                }
             )
         return True
 
@@ -1559,6 +1629,46 @@ class CqTicket(models.Model):
         self._cq_ensure_can("put_pending")
         self._cq_write_workflow({"pending": False, "pending_since": False})
         return True
+
+    def action_open_severity_override(self):
+        """A quality manager overrules the criteria: the wizard asks the level
+        and why."""
+        self.ensure_one()
+        self._cq_ensure_can("override_severity")
+        return self._cq_open_wizard(
+            "cq.ticket.severity.wizard", self.env._("Override the severity")
+        )
+
+    def action_override_severity(self, level, reason):
+        """Set the severity to ``level`` whatever the criteria say, for
+        ``reason``; no ``level`` goes back to the criteria."""
+        reason = (reason or "").strip()
+        for ticket in self:
+            ticket._cq_check_manager(self.env._("override the severity"))
+            ticket._cq_ensure_can("override_severity")
+            if level and not reason:
+                raise UserError(
+                    self.env._("Give the reason why the severity is overridden.")
+                )
+            ticket._cq_write_workflow(
+                {
+                    "severity_override": level or False,
+                    "severity_override_reason": reason if level else False,
+                }
+            )
+        return True
+
+    def _cq_open_wizard(self, model, name):
+        """The wizard ``model`` of a step of this ticket, in a dialog."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
 
     # ------------------------------------------------------------------
     # Smart buttons
@@ -1888,20 +1998,25 @@ class CqTicket(models.Model):
 
     # Activities -------------------------------------------------------------
     def _cq_schedule(self, activity_xmlid, user, deadline, note=None):
+        """The activity of a step for ``user``, due on the day of ``deadline``."""
         self.ensure_one()
         if not user:
             return self.env["mail.activity"]
+        return self.activity_schedule(
+            activity_xmlid,
+            **self._prepare_step_activity_vals(user, deadline, note),
+        )
+
+    def _prepare_step_activity_vals(self, user, deadline, note=None):
+        """Values of a step's activity (``activity_schedule`` keywords); called by
+        _cq_schedule."""
+        self.ensure_one()
         date = (
             fields.Datetime.context_timestamp(self, deadline).date()
             if deadline
             else None
         )
-        return self.activity_schedule(
-            activity_xmlid,
-            date_deadline=date,
-            user_id=user.id,
-            note=note or "",
-        )
+        return {"date_deadline": date, "user_id": user.id, "note": note or ""}
 
     def _cq_done_activities(self, activity_xmlid):
         activity_type = self.env.ref(activity_xmlid)
@@ -1949,20 +2064,27 @@ class CqTicket(models.Model):
                 user = ticket.user_id or ticket._cq_escalation_user()
                 if user:
                     values.append(
-                        {
-                            "res_model_id": model_id,
-                            "res_id": ticket.id,
-                            "activity_type_id": activity_type.id,
-                            "user_id": user.id,
-                            "summary": self.env._(
-                                "Pending ledger: contact the customer about %s",
-                                ticket.name,
-                            ),
-                            "date_deadline": today,
-                        }
+                        ticket._prepare_pending_reminder_vals(
+                            model_id, activity_type, user, today
+                        )
                     )
             self.env["mail.activity"].create(values)
             company.cq_pending_reminded_on = today
+
+    def _prepare_pending_reminder_vals(self, model_id, activity_type, user, today):
+        """Values of the monthly pending-ledger reminder (a mail.activity);
+        called by _cron_pending_reminder."""
+        self.ensure_one()
+        return {
+            "res_model_id": model_id,
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "user_id": user.id,
+            "summary": self.env._(
+                "Pending ledger: contact the customer about %s", self.name
+            ),
+            "date_deadline": today,
+        }
 
     @api.model
     def _cron_monthly_review(self):
@@ -2007,15 +2129,25 @@ class CqTicket(models.Model):
             for team in teams:
                 team.activity_schedule(
                     "customer_quality.mail_activity_type_cq_review",
-                    date_deadline=today + timedelta(days=3),
-                    user_id=team.manager_id.id,
-                    summary=self.env._(
-                        "Review the feedback of %(month)s: %(count)s tickets",
-                        month=last_month_start.strftime("%Y-%m"),
-                        count=counts.get(team, 0),
+                    **self._prepare_review_activity_vals(
+                        team, today, last_month_start, counts.get(team, 0)
                     ),
                 )
             company.cq_reviewed_on = first_of_month
+
+    @api.model
+    def _prepare_review_activity_vals(self, team, today, month_start, count):
+        """Values of a department manager's monthly review activity
+        (``activity_schedule`` keywords); called by _cron_monthly_review."""
+        return {
+            "date_deadline": today + timedelta(days=3),
+            "user_id": team.manager_id.id,
+            "summary": self.env._(
+                "Review the feedback of %(month)s: %(count)s tickets",
+                month=month_start.strftime("%Y-%m"),
+                count=count,
+            ),
+        }
 
     # ------------------------------------------------------------------
     # Returns raised from the ticket

@@ -118,6 +118,20 @@ class CqTicketDeadline(models.Model):
                 f"{deadline.ticket_id.name or ''} – {labels.get(deadline.kind, '')}"
             )
 
+    def _prepare_escalation_activity_vals(
+        self, model_id, activity_type, manager, summary
+    ):
+        """Values of the escalation activity of these missed deadlines (of one
+        ticket) for ``manager``; called by _escalate."""
+        return {
+            "res_model_id": model_id,
+            "res_id": self.ticket_id.id,
+            "activity_type_id": activity_type.id,
+            "user_id": manager.id,
+            "summary": summary,
+            "date_deadline": fields.Date.context_today(self),
+        }
+
     # ------------------------------------------------------------------
     # Cron: refresh time-dependent statuses, escalate missed deadlines once
     # ------------------------------------------------------------------
@@ -219,14 +233,9 @@ class CqTicketDeadline(models.Model):
             summary = self.env._("Missed deadline: %(steps)s", steps=missed)
             if manager:
                 activity_values.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": manager.id,
-                        "summary": summary,
-                        "date_deadline": fields.Date.context_today(self),
-                    }
+                    deadlines._prepare_escalation_activity_vals(
+                        model_id, activity_type, manager, summary
+                    )
                 )
             body = self.env._(
                 "Deadline missed and escalated to %(manager)s: %(steps)s",

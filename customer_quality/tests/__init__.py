@@ -23,4 +23,5 @@ from . import test_return_i18n
 from . import test_return_performance
 from . import test_document_skeleton
 from . import test_ticket_truth
+from . import test_ticket_wizards
 from . import test_return_hooks

@@ -22,10 +22,9 @@ class TestPendingReminder(CqCommon):
             cls.not_pending = cls.env["cq.ticket"].create(cls._pending_values())
             cls.cancelled = cls.env["cq.ticket"].create(cls._pending_values())
             for ticket in cls.handled | cls.unassigned | cls.cancelled:
-                ticket.pending_reason = (
+                ticket.action_put_pending(
                     "Waiting for the customer's line to restart before testing."
                 )
-                ticket.action_put_pending()
             cls.cancelled.action_cancel()
         cls.tickets = cls.handled | cls.unassigned | cls.not_pending | cls.cancelled
 
@@ -61,7 +60,7 @@ class TestPendingReminder(CqCommon):
     def test_pending_needs_a_reason(self):
         ticket = self._ticket()
         with self.assertRaisesRegex(UserError, "cannot be settled"):
-            ticket.with_user(self.officer).action_put_pending()
+            ticket.with_user(self.officer).action_put_pending(" ")
         self.assertFalse(ticket.pending)
         self.assertEqual(self.handled.pending_since, date(2026, 2, 20))
         self.handled.action_remove_pending()

@@ -170,11 +170,8 @@ class TestTicketDeadlines(CqCommon):
         self.assertEqual(len(moved), 1, "one message for the one deadline that moved")
         self.assertIn("First reply", moved.body)
         # the quality manager overrules the severity: back to the general rule
-        ticket.with_user(self.quality_manager).write(
-            {
-                "severity_override": "general",
-                "severity_override_reason": "Checked: no safety risk.",
-            }
+        ticket.with_user(self.quality_manager).action_override_severity(
+            "general", "Checked: no safety risk."
         )
         self.assertEqual(self._dl(ticket, "first_reply").date_deadline, MON_1645)
 

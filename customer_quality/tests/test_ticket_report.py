@@ -142,8 +142,7 @@ class TestTicketReport(TicketReportMixin, CqCommon):
         self.assertNotIn("pending ledger", text)
         self.assertNotIn("Photos and files", text)
 
-        ticket.pending_reason = "Waiting for the carrier's survey report"
-        ticket.action_put_pending()
+        ticket.action_put_pending("Waiting for the carrier's survey report")
         self.env["ir.attachment"].create(
             {
                 "name": "squeal.jpg",
@@ -152,8 +151,12 @@ class TestTicketReport(TicketReportMixin, CqCommon):
                 "res_id": ticket.id,
             }
         )
-        ticket.acceptance_note = "Wants a refund instead"
-        ticket._cq_write_workflow({"customer_acceptance": "refused"})
+        ticket._cq_write_workflow(
+            {
+                "customer_acceptance": "refused",
+                "acceptance_note": "Wants a refund instead",
+            }
+        )
         ticket.invalidate_recordset(["attachment_count"])
         tree = self._html(ticket)
         checks = self._checks(tree)

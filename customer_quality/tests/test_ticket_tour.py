@@ -67,6 +67,7 @@ class TestTicketTour(CqTourMixin, CqCommon, HttpCase):
         self.assertEqual(ticket.approval_level, "team_manager")
         self.assertEqual(ticket.approved_by_id, self.team_manager)
         self.assertEqual(ticket.customer_acceptance, "accepted")
+        self.assertEqual(ticket.acceptance_note, "Thanks for the quick replacement.")
         self.assertTrue(ticket.reply_date)
         self.assertTrue(ticket.closed_date)
         self.assertFalse(ticket.activity_ids, "every step activity is done once closed")

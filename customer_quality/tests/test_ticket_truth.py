@@ -71,8 +71,7 @@ class TestTicketTruth(CqCommon):
 
     def test_customer_not_satisfied_starts_a_new_round(self):
         ticket = self._replied()
-        ticket.acceptance_note = "The squeal is still there."
-        ticket.action_customer_refuses()
+        ticket.action_customer_refuses("The squeal is still there.")
         self.assertEqual(ticket.state, "investigating")
         self.assertEqual(
             set(ticket.deadline_ids.filtered(lambda d: d.round == 1).mapped("kind")),
@@ -140,12 +139,11 @@ class TestTicketTruth(CqCommon):
             {"root_cause": "Not ours"},
             {"proposed_solution": "Nothing"},
             {"user_id": self.sales_user.id},
-            {"pending_reason": "Because"},
         ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 seller.write(vals)
         with self.assertRaises(AccessError):
-            seller.action_put_pending()
+            seller.action_put_pending("Because")
         self.assertFalse(seller.can_put_pending)
         self.assertEqual(ticket.decision_amount, 960.0)
         self.assertFalse(ticket.pending)
@@ -165,16 +163,13 @@ class TestTicketTruth(CqCommon):
                 ticket.write(vals)
         self.assertEqual(ticket.decision_amount, 960.0)
         # refusing the decision opens it again
-        approver = ticket.with_user(self.team_manager)
-        approver.approval_note = "Check the lot first."
-        approver.action_reject()
+        ticket.with_user(self.team_manager).action_reject("Check the lot first.")
         ticket.write({"decision_amount": 100000.0})
         self.assertEqual(ticket.approval_level, "general_manager")
 
     def test_pending_ledger_by_the_handler(self):
         ticket = self._investigated(self._ticket())
-        ticket.pending_reason = "Waiting for the customer's test bench."
-        ticket.action_put_pending()
+        ticket.action_put_pending("Waiting for the customer's test bench.")
         self.assertTrue(ticket.pending)
         self.assertTrue(ticket.pending_since)
         with self.assertRaises(AccessError):

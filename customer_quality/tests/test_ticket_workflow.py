@@ -215,10 +215,10 @@ class TestTicketWorkflow(CqWorkflowCommon):
         self.assertTrue(officer_ticket.can_follow_up)
 
         with self.assertRaisesRegex(UserError, "satisfied"):
-            officer_ticket.action_record_follow_up()
-        officer_ticket.handling_satisfaction = "satisfied"
-        officer_ticket.action_record_follow_up()
+            officer_ticket.action_record_follow_up(False)
+        officer_ticket.action_record_follow_up("satisfied")
         self.assertTrue(ticket.follow_up_date)
+        self.assertEqual(ticket.handling_satisfaction, "satisfied")
         self.assertFalse(ticket.sudo().activity_ids)
         self.assertFalse(officer_ticket.can_follow_up)
 
@@ -228,8 +228,8 @@ class TestTicketWorkflow(CqWorkflowCommon):
         self.assertEqual(ticket.state, "closed")
         self.assertFalse(self._activities(ticket, "mail_activity_type_cq_follow_up"))
         with self.assertRaises(UserError):
-            ticket.write({"handling_satisfaction": "satisfied"})
-            ticket.action_record_follow_up()
+            ticket.action_record_follow_up("satisfied")
+        self.assertFalse(ticket.follow_up_date)
 
     def test_readback_required_for_oral_channels(self):
         for channel in ("phone", "visit", "field_service"):
@@ -400,14 +400,18 @@ class TestTicketApproval(CqWorkflowCommon):
         ticket = self._to_approval(self._ticket())
         manager_ticket = ticket.with_user(self.team_manager)
         with self.assertRaisesRegex(UserError, "approval note"):
-            manager_ticket.action_reject()
+            manager_ticket.action_reject("  ")
         self.assertEqual(ticket.state, "to_approve")
-        ticket.with_user(self.officer).approval_note = "The officer would rather not."
         with self.assertRaises(AccessError):
-            ticket.with_user(self.officer).action_reject()
+            ticket.with_user(self.officer).action_reject(
+                "The officer would rather not."
+            )
         self.assertEqual(ticket.state, "to_approve")
-        manager_ticket.approval_note = "Replacing is too generous: offer a credit note."
-        manager_ticket.action_reject()
+        self.assertFalse(ticket.approval_note)
+        manager_ticket.action_reject("Replacing is too generous: offer a credit note.")
+        self.assertEqual(
+            ticket.approval_note, "Replacing is too generous: offer a credit note."
+        )
         self.assertEqual(ticket.state, "investigating")
         self.assertFalse(self._activities(ticket, "mail_activity_type_cq_approve"))
         investigate = self._activities(ticket, "mail_activity_type_cq_investigate")
@@ -552,10 +556,10 @@ class TestTicketAcceptance(CqWorkflowCommon):
     def test_customer_not_satisfied_reopens(self):
         ticket = self._replied(self._ticket())
         with self.assertRaisesRegex(UserError, "not satisfied"):
-            ticket.action_customer_refuses()
+            ticket.action_customer_refuses("")
         self.assertEqual(ticket.state, "replied")
-        ticket.acceptance_note = "Wants a refund, not a replacement."
-        ticket.action_customer_refuses()
+        ticket.action_customer_refuses("Wants a refund, not a replacement.")
+        self.assertEqual(ticket.acceptance_note, "Wants a refund, not a replacement.")
         self.assertEqual(ticket.state, "investigating")
         self.assertEqual(ticket.reopen_count, 1)
         self.assertEqual(ticket.customer_acceptance, "refused")
@@ -628,13 +632,19 @@ class TestTicketSeverity(CqWorkflowCommon):
     def test_override_only_by_quality_manager_with_reason(self):
         ticket = self._ticket(serious_safety=True)
         with self.assertRaises(AccessError):
-            ticket.with_user(self.officer).write(
-                {
-                    "severity_override": "general",
-                    "severity_override_reason": "Cosmetic only.",
-                }
+            ticket.with_user(self.officer).action_override_severity(
+                "general", "Cosmetic only."
             )
-        with self.assertRaises(AccessError):
+        # not by writing the fields either, whoever writes them
+        for user in (self.officer, self.quality_manager):
+            with self.assertRaises(UserError):
+                ticket.with_user(user).write(
+                    {
+                        "severity_override": "general",
+                        "severity_override_reason": "Cosmetic only.",
+                    }
+                )
+        with self.assertRaises(UserError):
             self._ticket(
                 user=self.officer,
                 severity_override="serious",
@@ -643,22 +653,19 @@ class TestTicketSeverity(CqWorkflowCommon):
         self.assertEqual(ticket.severity, "serious")
         self.assertTrue(ticket.with_user(self.quality_manager).can_override_severity)
         self.assertFalse(ticket.with_user(self.officer).can_override_severity)
-        with self.assertRaises(ValidationError):
-            ticket.with_user(self.quality_manager).write(
-                {"severity_override": "general"}
-            )
-        with self.assertRaises(ValidationError):
-            ticket.with_user(self.quality_manager).write(
-                {"severity_override": "general", "severity_override_reason": "   "}
-            )
-        ticket.with_user(self.quality_manager).write(
-            {
-                "severity_override": "general",
-                "severity_override_reason": "Safety checked: cosmetic only.",
-            }
+        manager_ticket = ticket.with_user(self.quality_manager)
+        for reason in (False, "   "):
+            with self.assertRaises(UserError):
+                manager_ticket.action_override_severity("general", reason)
+        manager_ticket.action_override_severity(
+            "general", "Safety checked: cosmetic only."
         )
         self.assertEqual(ticket.severity_computed, "serious")
         self.assertEqual(ticket.severity, "general")
+        # back to the criteria
+        manager_ticket.action_override_severity(False, False)
+        self.assertEqual(ticket.severity, "serious")
+        self.assertFalse(ticket.severity_override_reason)
 
     def _serious_messages(self, ticket):
         subtype = self.env.ref("customer_quality.mt_cq_ticket_serious")

@@ -193,7 +193,21 @@ registry.category("web_tour.tours").add("cq_ticket_handle_tour", {
             content: "The reply is in the chatter",
             trigger: ".o-mail-Message:contains(our answer to your feedback)",
         },
-        clickButton("action_customer_accepts", "The customer accepts the handling"),
+        {
+            content: "The customer accepts the handling",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_answer]:contains(Customer accepts):enabled",
+            run: "click",
+        },
+        {
+            content: "Their answer is asked: accepted, with what they said",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Thanks for the quick replacement.",
+        },
+        {
+            content: "Record the answer",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
         {
             content: "Closed",
             trigger: stateIs("closed"),
