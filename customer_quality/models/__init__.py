@@ -3,8 +3,7 @@ from . import cq_category
 from . import cq_team
 from . import cq_deadline_rule
 from . import cq_ticket_deadline
-from . import cq_ticket_source
-from . import cq_return_source
+from . import cq_source_mixin
 from . import cq_composer_mixin
 from . import cq_ticket
 from . import res_company

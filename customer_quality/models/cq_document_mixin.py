@@ -20,6 +20,7 @@ class CqDocumentMixin(models.AbstractModel):
     - ``_cq_locked_states`` and ``_cq_editable_when_locked``: when it is
       finished and what may still change then;
     - ``_cq_initial_state``: the state records are created in;
+    - ``_cq_editable_states``: fields that change only in some states;
     - its ``can_<step>`` computed booleans, which decide the buttons and which
       ``_cq_ensure_can(step)`` re-reads in the actions.
 
@@ -36,6 +37,10 @@ class CqDocumentMixin(models.AbstractModel):
     _cq_locked_states = ("closed", "cancelled")
     _cq_workflow_fields = ()
     _cq_editable_when_locked = ()
+    # {field: states in which it may still change}: what a later step relies on
+    # (the goods a decision was taken on, the customer a return was authorised
+    # for) stays as it was
+    _cq_editable_states = {}
 
     is_locked = fields.Boolean(
         "Locked",
@@ -131,6 +136,26 @@ class CqDocumentMixin(models.AbstractModel):
                     model=self._description,
                 )
             )
+
+    def _cq_check_stage_write(self, vals):
+        if self._cq_transitioning():
+            return
+        for name in set(vals) & set(self._cq_editable_states):
+            states = self._cq_editable_states[name]
+            for record in self:
+                if record.state not in states and record[name] != record._fields[
+                    name
+                ].convert_to_record(
+                    record._fields[name].convert_to_cache(vals[name], record), record
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(record)s is %(state)s: its %(field)s no longer changes.",
+                            record=record.display_name,
+                            state=record._cq_state_label(),
+                            field=self._fields[name]._description_string(self.env),
+                        )
+                    )
 
     def _cq_field_labels(self, names):
         return ", ".join(
@@ -284,6 +309,7 @@ class CqDocumentMixin(models.AbstractModel):
     def write(self, vals):
         self._cq_check_protected_write(vals)
         self._cq_check_locked_write(vals)
+        self._cq_check_stage_write(vals)
         if "company_id" in vals:
             self._cq_check_company_move(vals)
         return super().write(vals)

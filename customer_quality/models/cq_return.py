@@ -42,6 +42,18 @@ class CqReturn(models.Model):
     _cq_sequence_code = "cq.return"
     _cq_sequence_date_field = "date"
     _cq_locked_states = ("done", "cancelled")
+    # what was authorised: for whom, from where, how much of a batch
+    _cq_editable_states = dict.fromkeys(
+        (
+            "partner_id",
+            "sale_order_id",
+            "picking_id",
+            "date",
+            "warehouse_id",
+            "return_scope",
+        ),
+        ("draft",),
+    )
     _cq_workflow_fields = (
         "quality_confirmed_by_id",
         "quality_confirmed_on",
@@ -74,7 +86,6 @@ class CqReturn(models.Model):
     )
     ticket_id = fields.Many2one(
         "cq.ticket",
-        "Ticket",
         tracking=True,
         index="btree_not_null",
         check_company=True,

@@ -96,6 +96,9 @@ class CqReturnLine(models.Model):
     sale_line_id = fields.Many2one(
         "sale.order.line", related="move_id.sale_line_id", store=True
     )
+    sale_order_id = fields.Many2one(
+        related="sale_line_id.order_id", string="Sale order"
+    )
     tracking = fields.Selection(related="product_id.tracking")
     lot_id = fields.Many2one(
         "stock.lot",
@@ -304,41 +307,24 @@ class CqReturnLine(models.Model):
             )
 
     @api.constrains("move_id", "product_id", "lot_id", "picking_id")
-    def _check_delivery(self):
-        for line in self:
-            move = line.move_id
-            if not move:
+    def _check_delivered_goods(self):
+        # the documents are checked whatever the user may read of them; the
+        # quantity is checked when the return is authorised, against what is
+        # still returnable
+        for line in self.sudo():
+            line.picking_id._cq_check_delivered_goods(
+                line.return_id.partner_id,
+                line.product_id,
+                lot=line.lot_id,
+                move=line.move_id,
+            )
+            if not line.move_id:
                 raise ValidationError(
                     self.env._(
                         "Choose the delivered line of %(picking)s the %(product)s"
                         " came with.",
                         picking=line.picking_id.display_name,
                         product=line.product_id.display_name,
-                    )
-                )
-            customer = line.return_id.partner_id.commercial_partner_id
-            if (
-                move.state != "done"
-                or move.picking_code != "outgoing"
-                or move.location_dest_id.usage != "customer"
-                or move.picking_id != line.picking_id
-                or move.product_id != line.product_id
-                or move.picking_id.partner_id.commercial_partner_id != customer
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(product)s was not delivered to %(customer)s on %(picking)s.",
-                        product=line.product_id.display_name,
-                        customer=customer.display_name,
-                        picking=line.picking_id.display_name,
-                    )
-                )
-            if line.lot_id and line.lot_id not in move.move_line_ids.lot_id:
-                raise ValidationError(
-                    self.env._(
-                        "Lot/serial %(lot)s was not delivered on %(picking)s.",
-                        lot=line.lot_id.name,
-                        picking=line.picking_id.display_name,
                     )
                 )
 

@@ -19,7 +19,6 @@ class CqTeam(models.Model):
     )
     manager_id = fields.Many2one(
         "res.users",
-        string="Manager",
         tracking=True,
         check_company=True,
         domain="[('share', '=', False)]",

@@ -8,7 +8,6 @@ from odoo.tools import float_compare, is_html_empty
 
 from .cq_category import CLASSIFICATIONS
 from .cq_deadline_rule import SEVERITIES, to_naive_utc
-from .cq_return_source import TICKET_CAUSE_TO_RETURN
 
 STATES = [
     ("draft", "New"),
@@ -62,6 +61,15 @@ CAUSE_CATEGORIES = [
     ("customer_misuse", "Customer misuse"),
     ("no_fault", "No fault found"),
 ]
+# cause of a return, from the ticket's cause category
+TICKET_CAUSE_TO_RETURN = {
+    "our_product": "quality",
+    "supplier": "quality",
+    "our_service": "sales",
+    "carrier": "logistics",
+    "customer_misuse": "customer",
+    "no_fault": "no_fault",
+}
 
 APPROVAL_LEVELS = [
     ("team_manager", "Department manager"),
@@ -161,7 +169,7 @@ class CqTicket(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "cq.composer.mixin",
-        "cq.return.source.mixin",
+        "cq.source.mixin",
     ]
     _order = "received_date desc, id desc"
     _check_company_auto = True
@@ -259,13 +267,12 @@ class CqTicket(models.Model):
         precompute=True,
     )
     phone = fields.Char(
-        "Phone",
         compute="_compute_contact_details",
         store=True,
         readonly=False,
         precompute=True,
     )
-    fax = fields.Char("Fax")
+    fax = fields.Char()
     address = fields.Text(
         compute="_compute_contact_details", store=True, readonly=False, precompute=True
     )
@@ -320,9 +327,7 @@ class CqTicket(models.Model):
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done'),"
         " ('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
     )
-    product_id = fields.Many2one(
-        "product.product", string="Product", tracking=True, index=True
-    )
+    product_id = fields.Many2one("product.product", tracking=True, index=True)
     product_spec = fields.Char(
         "Specification / model",
         compute="_compute_product_spec",
@@ -376,7 +381,6 @@ class CqTicket(models.Model):
     )
     category_id = fields.Many2one(
         "cq.category",
-        string="Category",
         tracking=True,
         domain="[('classification', '=', classification),"
         " ('company_id', 'in', (False, company_id))]",
@@ -416,7 +420,7 @@ class CqTicket(models.Model):
         SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
     )
     urgent = fields.Boolean(
-        "Urgent", tracking=True, help="急件: handled within its own deadline."
+        tracking=True, help="急件: handled within its own deadline."
     )
     serious_notified = fields.Boolean(copy=False, readonly=True)
 
@@ -530,7 +534,6 @@ class CqTicket(models.Model):
     approver_id = fields.Many2one(
         "res.users",
         compute="_compute_approver",
-        string="Approver",
         help="Who the approval activity goes to.",
     )
     approved_by_id = fields.Many2one(
@@ -606,6 +609,9 @@ class CqTicket(models.Model):
     # Returns
     # ------------------------------------------------------------------
     return_ids = fields.One2many("cq.return", "ticket_id", "Returns")
+    cq_return_count = fields.Integer(
+        "Return authorisations", compute="_compute_cq_return_count"
+    )
 
     # ------------------------------------------------------------------
     # Buttons
@@ -844,38 +850,6 @@ class CqTicket(models.Model):
                     )
                 )
 
-    @api.constrains("defective_qty", "picking_id", "product_id")
-    def _check_defective_qty(self):
-        # the documents are checked whatever the user may read of them
-        for ticket in self.sudo():
-            if float_compare(ticket.defective_qty, 0.0, precision_digits=6) < 0:
-                raise ValidationError(
-                    self.env._("The defective quantity cannot be negative.")
-                )
-            if not (ticket.picking_id and ticket.product_id and ticket.defective_qty):
-                continue
-            # goods that did not leave on the delivery are refused for that
-            # reason, not for their quantity
-            ticket._check_goods_on_delivery()
-            delivered = ticket._cq_delivered_qty()
-            rounding = ticket.product_id.uom_id.rounding
-            if (
-                float_compare(
-                    ticket.defective_qty, delivered, precision_rounding=rounding
-                )
-                > 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The defective quantity (%(qty)s) is more than was delivered "
-                        "on %(picking)s (%(delivered)s %(uom)s).",
-                        qty=ticket.defective_qty,
-                        picking=ticket.picking_id.name,
-                        delivered=delivered,
-                        uom=ticket.product_id.uom_id.name,
-                    )
-                )
-
     @api.constrains("partner_id", "sale_order_id", "picking_id", "contact_id")
     def _check_customer_documents(self):
         # the documents are checked whatever the user may read of them
@@ -895,38 +869,20 @@ class CqTicket(models.Model):
                     )
                 )
             picking = ticket.picking_id
-            if picking:
-                if picking.partner_id.commercial_partner_id != customer:
-                    raise ValidationError(
-                        self.env._(
-                            "Delivery %(picking)s went to %(other)s, not to "
-                            "%(customer)s.",
-                            picking=picking.name,
-                            other=picking.partner_id.commercial_partner_id.display_name,
-                            customer=customer.display_name or self.env._("no customer"),
-                        )
+            if (
+                ticket.sale_order_id
+                and picking.sale_id
+                and picking.sale_id != ticket.sale_order_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Delivery %(picking)s belongs to %(picking_order)s, not to "
+                        "%(order)s.",
+                        picking=picking.name,
+                        picking_order=picking.sale_id.name,
+                        order=ticket.sale_order_id.name,
                     )
-                if picking.picking_type_code != "outgoing":
-                    raise ValidationError(
-                        self.env._(
-                            "%(picking)s is not a delivery to a customer.",
-                            picking=picking.name,
-                        )
-                    )
-                if (
-                    ticket.sale_order_id
-                    and picking.sale_id
-                    and picking.sale_id != ticket.sale_order_id
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "Delivery %(picking)s belongs to %(picking_order)s, not to "
-                            "%(order)s.",
-                            picking=picking.name,
-                            picking_order=picking.sale_id.name,
-                            order=ticket.sale_order_id.name,
-                        )
-                    )
+                )
             if (
                 ticket.contact_id
                 and customer
@@ -940,41 +896,32 @@ class CqTicket(models.Model):
                     )
                 )
 
-    @api.constrains("picking_id", "product_id", "lot_id")
-    def _check_goods_on_delivery(self):
+    @api.constrains("partner_id", "picking_id", "product_id", "lot_id", "defective_qty")
+    def _check_delivered_goods(self):
         # the documents are checked whatever the user may read of them
         for ticket in self.sudo():
-            if (
-                ticket.lot_id
-                and ticket.product_id
-                and ticket.lot_id.product_id != ticket.product_id
-            ):
+            if float_compare(ticket.defective_qty, 0.0, precision_digits=6) < 0:
+                raise ValidationError(
+                    self.env._("The defective quantity cannot be negative.")
+                )
+            product, lot = ticket.product_id, ticket.lot_id
+            if lot and product and lot.product_id != product:
                 raise ValidationError(
                     self.env._(
                         "Lot %(lot)s is not a lot of %(product)s.",
-                        lot=ticket.lot_id.name,
-                        product=ticket.product_id.display_name,
+                        lot=lot.name,
+                        product=product.display_name,
                     )
                 )
-            picking = ticket.picking_id
-            if not picking:
-                continue
-            moves = picking.move_ids.filtered(lambda m: m.state == "done")
-            if ticket.product_id and ticket.product_id not in moves.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(product)s was not delivered on %(picking)s.",
-                        product=ticket.product_id.display_name,
-                        picking=picking.name,
-                    )
-                )
-            if ticket.lot_id and ticket.lot_id not in moves.move_line_ids.lot_id:
-                raise ValidationError(
-                    self.env._(
-                        "Lot %(lot)s was not delivered on %(picking)s.",
-                        lot=ticket.lot_id.name,
-                        picking=picking.name,
-                    )
+            if ticket.picking_id:
+                ticket.picking_id._cq_check_delivered_goods(
+                    ticket.partner_id,
+                    product,
+                    lot=lot,
+                    # 0: the defective quantity is not known yet
+                    quantity=ticket.defective_qty
+                    if product and ticket.defective_qty
+                    else None,
                 )
 
     @api.constrains("subject")
@@ -1701,37 +1648,11 @@ class CqTicket(models.Model):
 
     def action_view_claims(self):
         """The ticket's warranty claims; a new one starts from the ticket's goods."""
-        self.ensure_one()
-        return self.env["cq.warranty.claim"]._cq_action_for(
-            [("ticket_id", "=", self.id)],
-            {
-                "default_ticket_id": self.id,
-                "default_partner_id": self.commercial_partner_id.id,
-                "default_picking_id": self.picking_id.id,
-                "default_product_id": self.product_id.id,
-                "default_lot_id": self.lot_id.id,
-                "default_quantity": self.defective_qty or 1.0,
-                "default_cause": self.cause_category,
-            },
-        )
+        return self.action_cq_view_warranty_claims()
 
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _cq_delivered_qty(self):
-        """What was delivered of the ticket's product (and lot) on its delivery."""
-        self.ensure_one()
-        moves = self.picking_id.move_ids.filtered(
-            lambda m: m.state == "done" and m.product_id == self.product_id
-        )
-        lines = moves.move_line_ids
-        if self.lot_id:
-            lines = lines.filtered(lambda ml: ml.lot_id == self.lot_id)
-        return sum(
-            line.product_uom_id._compute_quantity(line.quantity, self.product_id.uom_id)
-            for line in lines
-        )
-
     def _cq_default_responsible(self):
         self.ensure_one()
         excluded = self.complained_user_ids
@@ -2044,9 +1965,11 @@ class CqTicket(models.Model):
     def _cron_pending_reminder(self):
         """On the configured day of the month, remind the responsible people of
         what is still in the pending ledger (未了事宜)."""
-        today = fields.Date.context_today(self)
         activity_type = self.env.ref("customer_quality.mail_activity_type_cq_pending")
-        for company in self.env["res.company"].search([]):
+        # a reminder day per company; companies are few
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            # the 4th where the company works, not in UTC
+            today = company._cq_today()
             if today.day != (company.cq_pending_reminder_day or 4):
                 continue
             if company.cq_pending_reminded_on == today:
@@ -2090,11 +2013,11 @@ class CqTicket(models.Model):
     def _cron_monthly_review(self):
         """On the company's first working day of the month, ask each department
         manager to review last month's feedback."""
-        for company in self.env["res.company"].search([]):
+        # companies are few, each with its own calendar
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             # months as the company lives them: a ticket received at 07:00 on
             # the 1st in Shanghai is of that month, whatever UTC says
-            tz = company._cq_tz()
-            today = fields.Datetime.now().astimezone(tz).date()
+            today = company._cq_today()
             first_of_month = today.replace(day=1)
             last_month_start = (first_of_month - timedelta(days=1)).replace(day=1)
             if (
@@ -2150,10 +2073,10 @@ class CqTicket(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Returns raised from the ticket
+    # Returns and warranty claims raised from the ticket
     # ------------------------------------------------------------------
-    def _cq_return_domain(self):
-        return [("ticket_id", "=", self.id)]
+    def _cq_source_paths(self):
+        return {"cq.return": ["ticket_id"], "cq.warranty.claim": ["ticket_id"]}
 
     def _cq_return_defaults(self):
         self.ensure_one()
@@ -2168,10 +2091,22 @@ class CqTicket(models.Model):
             values["sale_order_id"] = self.sale_order_id.id
         if self.picking_id:
             values["picking_id"] = self.picking_id.id
-            moves = self._cq_delivered_moves(self.picking_id)
+            moves = self.picking_id._cq_delivered_moves()
             if self.product_id:
                 moves = moves.filtered(lambda m: m.product_id == self.product_id)
             values["line_ids"] = self.env["cq.return"]._cq_line_commands(
                 moves, lot=self.lot_id or None, quantity=self.defective_qty or None
             )
         return values
+
+    def _cq_warranty_claim_defaults(self):
+        self.ensure_one()
+        return {
+            "ticket_id": self.id,
+            "partner_id": self.commercial_partner_id.id,
+            "picking_id": self.picking_id.id,
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "quantity": self.defective_qty or 1.0,
+            "cause": self.cause_category,
+        }

@@ -156,7 +156,8 @@ class CqTicketDeadline(models.Model):
         )
         if overdue:
             self._write_status(overdue, "overdue")
-        for company in self.env["res.company"].search([]):
+        # every company has its own "due soon" horizon; companies are few
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             horizon = now + timedelta(hours=company.cq_due_soon_hours or 0.0)
             soon = self.search(
                 [

@@ -92,6 +92,20 @@ class CqWarrantyClaim(models.Model):
     _cq_sequence_code = "cq.warranty.claim"
     _cq_sequence_date_field = "claim_date"
     _cq_locked_states = FROZEN_STATES
+    # the goods and the dates the decision is taken on
+    _cq_editable_states = dict.fromkeys(
+        (
+            "partner_id",
+            "claim_date",
+            "picking_id",
+            "product_id",
+            "move_id",
+            "lot_id",
+            "quantity",
+            "start_of_use_date",
+        ),
+        ("draft", "open"),
+    )
     _cq_workflow_fields = ("decided_by_id", "decided_date")
     _cq_editable_when_locked = tuple(CHANGEABLE_WHEN_FROZEN)
 
@@ -128,7 +142,6 @@ class CqWarrantyClaim(models.Model):
     )
     ticket_id = fields.Many2one(
         "cq.ticket",
-        string="Ticket",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -136,7 +149,6 @@ class CqWarrantyClaim(models.Model):
     )
     return_id = fields.Many2one(
         "cq.return",
-        string="Return",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -174,7 +186,6 @@ class CqWarrantyClaim(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         index=True,
         tracking=True,
@@ -568,30 +579,11 @@ class CqWarrantyClaim(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains("partner_id", "picking_id", "ticket_id", "return_id")
+    @api.constrains("partner_id", "ticket_id", "return_id")
     def _check_customer_documents(self):
         # the documents are checked whatever the user may read of them
         for claim in self.sudo():
             customer = claim.partner_id.commercial_partner_id
-            picking = claim.picking_id
-            if picking:
-                if picking.picking_type_code != "outgoing" or picking.state != "done":
-                    raise ValidationError(
-                        self.env._(
-                            "%(picking)s is not a done delivery to a customer.",
-                            picking=picking.name,
-                        )
-                    )
-                if picking.partner_id.commercial_partner_id != customer:
-                    raise ValidationError(
-                        self.env._(
-                            "Delivery %(picking)s went to %(other)s, not to "
-                            "%(customer)s.",
-                            picking=picking.name,
-                            other=picking.partner_id.commercial_partner_id.display_name,
-                            customer=customer.display_name,
-                        )
-                    )
             if claim.return_id and claim.return_id.commercial_partner_id != customer:
                 raise ValidationError(
                     self.env._(
@@ -611,96 +603,38 @@ class CqWarrantyClaim(models.Model):
                     )
                 )
 
-    @api.constrains("picking_id", "move_id", "product_id", "lot_id", "quantity")
-    def _check_goods(self):
+    @api.constrains(
+        "partner_id", "picking_id", "move_id", "product_id", "lot_id", "quantity"
+    )
+    def _check_delivered_goods(self):
+        # the documents are checked whatever the user may read of them
         for claim in self.sudo():
-            product = claim.product_id
-            rounding = product.uom_id.rounding or 0.001
-            if float_compare(claim.quantity, 0.0, precision_rounding=rounding) <= 0:
-                raise ValidationError(
-                    self.env._("The defective quantity must be more than zero.")
-                )
-            if claim.lot_id and claim.lot_id.product_id != product:
+            product, lot = claim.product_id, claim.lot_id
+            if lot and lot.product_id != product:
                 raise ValidationError(
                     self.env._(
                         "Lot %(lot)s is not a lot of %(product)s.",
-                        lot=claim.lot_id.name,
+                        lot=lot.name,
                         product=product.display_name,
                     )
                 )
-            move = claim.move_id
-            picking = claim.picking_id
-            if picking and not move:
-                done = picking.move_ids.filtered(
-                    lambda m, product=product: (
-                        m.state == "done" and m.product_id == product
-                    )
+            picking = claim.picking_id or claim.move_id.picking_id
+            if picking:
+                picking._cq_check_delivered_goods(
+                    claim.partner_id,
+                    product,
+                    lot=lot,
+                    quantity=claim.quantity,
+                    move=claim.move_id,
                 )
-                if not done:
-                    raise ValidationError(
-                        self.env._(
-                            "%(product)s was not delivered on %(picking)s.",
-                            product=product.display_name,
-                            picking=picking.name,
-                        )
-                    )
-                if claim.lot_id and claim.lot_id not in done.move_line_ids.lot_id:
-                    raise ValidationError(
-                        self.env._(
-                            "Lot %(lot)s was not delivered on %(picking)s.",
-                            lot=claim.lot_id.name,
-                            picking=picking.name,
-                        )
-                    )
-            if not move:
-                continue
-            if (
-                move.state != "done"
-                or move.product_id != product
-                or (picking and move.picking_id != picking)
-                or move.picking_code != "outgoing"
+            elif (
+                float_compare(
+                    claim.quantity, 0.0, precision_rounding=product.uom_id.rounding
+                )
+                <= 0
             ):
                 raise ValidationError(
-                    self.env._(
-                        "The delivered line must be a done delivery line of "
-                        "%(product)s%(on)s.",
-                        product=product.display_name,
-                        on=self.env._(" on %s", picking.name) if picking else "",
-                    )
-                )
-            lines = move.move_line_ids
-            if claim.lot_id:
-                lines = lines.filtered(lambda ml, lot=claim.lot_id: ml.lot_id == lot)
-                if not lines:
-                    raise ValidationError(
-                        self.env._(
-                            "Lot %(lot)s was not delivered on %(move)s: it left with "
-                            "%(lots)s.",
-                            lot=claim.lot_id.name,
-                            move=move.reference or move.picking_id.name,
-                            lots=", ".join(move.move_line_ids.lot_id.mapped("name"))
-                            or self.env._("no lot"),
-                        )
-                    )
-            delivered = sum(
-                line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
-                for line in lines
-            )
-            if (
-                float_compare(claim.quantity, delivered, precision_rounding=rounding)
-                > 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The defective quantity (%(qty)s) is more than was delivered "
-                        "(%(delivered)s %(uom)s%(lot)s).",
-                        qty=claim.quantity,
-                        delivered=delivered,
-                        uom=product.uom_id.name,
-                        lot=self.env._(" of lot %s", claim.lot_id.name)
-                        if claim.lot_id
-                        else "",
-                    )
+                    self.env._("The defective quantity must be more than zero.")
                 )
 
     @api.constrains("start_of_use_date", "picking_id", "move_id", "lot_id")
@@ -987,26 +921,6 @@ class CqWarrantyClaim(models.Model):
         )
         action["domain"] = [("claim_id", "=", self.id)]
         action["context"] = {"default_claim_id": self.id}
-        return action
-
-    @api.model
-    def _cq_counts(self, field, records):
-        """Claims per record of ``field`` (in ``records``) that the user may see."""
-        if not self.has_access("read"):
-            return {}
-        return dict(
-            self._read_group([(field, "in", records.ids)], [field], ["__count"])
-        )
-
-    @api.model
-    def _cq_action_for(self, domain, defaults=None):
-        """The claims action opened from another document (partner, product, lot,
-        ticket), filtered on it and creating claims pre-filled from it."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_quality.cq_warranty_claim_action"
-        )
-        action["domain"] = domain
-        action["context"] = dict(defaults or {})
         return action
 
     # ------------------------------------------------------------------

@@ -24,7 +24,6 @@ class CqWarrantyClaimCost(models.Model):
 
     claim_id = fields.Many2one(
         "cq.warranty.claim",
-        string="Claim",
         required=True,
         ondelete="cascade",
         index=True,

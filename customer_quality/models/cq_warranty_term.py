@@ -35,7 +35,6 @@ class CqWarrantyTerm(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index="btree_not_null",
         check_company=True,
         help="Either a product...",

@@ -1,22 +1,26 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ProductProduct(models.Model):
     _name = "product.product"
-    _inherit = ["product.product", "cq.return.source.mixin"]
+    _inherit = ["product.product", "cq.source.mixin"]
 
+    cq_return_count = fields.Integer(
+        "Return authorisations", compute="_compute_cq_return_count"
+    )
     cq_warranty_claim_count = fields.Integer(
         "Warranty claims", compute="_compute_cq_warranty_claim_count"
     )
 
-    def _cq_return_domain(self):
-        return [("line_ids.product_id", "=", self.id)]
+    def _cq_source_paths(self):
+        return {
+            "cq.return": ["line_ids.product_id"],
+            "cq.warranty.claim": ["product_id"],
+        }
 
-    @api.depends_context("uid")
-    def _compute_cq_warranty_claim_count(self):
-        counts = self.env["cq.warranty.claim"]._cq_counts("product_id", self)
-        for product in self:
-            product.cq_warranty_claim_count = counts.get(product, 0)
+    def _cq_warranty_claim_defaults(self):
+        self.ensure_one()
+        return {"product_id": self.id}
 
     def _cq_warranty_months(self):
         """(months, source) of the product's own warranty period: the product's
@@ -29,9 +33,3 @@ class ProductProduct(models.Model):
         if months:
             return months, "category"
         return 0, "none"
-
-    def action_cq_view_warranty_claims(self):
-        self.ensure_one()
-        return self.env["cq.warranty.claim"]._cq_action_for(
-            [("product_id", "=", self.id)], {"default_product_id": self.id}
-        )

@@ -1,8 +1,9 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "cq.source.mixin"]
 
     cq_warranty_months = fields.Integer(
         "Warranty (months)",
@@ -21,12 +22,6 @@ class ProductTemplate(models.Model):
         ),
     ]
 
-    @api.depends_context("uid")
-    def _compute_cq_warranty_claim_count(self):
-        counts = self.env["cq.warranty.claim"]._cq_counts("product_tmpl_id", self)
-        for template in self:
-            template.cq_warranty_claim_count = counts.get(template, 0)
-
     def write(self, vals):
         result = super().write(vals)
         if "cq_warranty_months" in vals or "categ_id" in vals:
@@ -35,11 +30,11 @@ class ProductTemplate(models.Model):
             )
         return result
 
-    def action_cq_view_warranty_claims(self):
+    def _cq_source_paths(self):
+        return {"cq.warranty.claim": ["product_tmpl_id"]}
+
+    def _cq_warranty_claim_defaults(self):
         self.ensure_one()
-        return self.env["cq.warranty.claim"]._cq_action_for(
-            [("product_tmpl_id", "=", self.id)],
-            {"default_product_id": self.product_variant_id.id}
-            if len(self.product_variant_ids) == 1
-            else {},
-        )
+        if len(self.product_variant_ids) == 1:
+            return {"product_id": self.product_variant_id.id}
+        return {}

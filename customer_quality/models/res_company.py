@@ -109,6 +109,11 @@ class ResCompany(models.Model):
         self.ensure_one()
         return pytz.timezone(self._cq_calendar().tz or self.partner_id.tz or "UTC")
 
+    def _cq_today(self):
+        """Today where the company works."""
+        self.ensure_one()
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(self._cq_tz()).date()
+
     def _cq_local_midnight(self, day):
         """The UTC moment (naive, as stored) at which ``day`` starts for the
         company."""

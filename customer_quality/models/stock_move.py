@@ -18,12 +18,10 @@ class StockMove(models.Model):
         return [*super()._prepare_merge_moves_distinct_fields(), "cq_return_line_id"]
 
     def _cq_delivered_product_qty(self, lot=None):
-        """Quantity this done move delivered (of ``lot`` only, when given), in the
-        product's unit."""
-        self.ensure_one()
-        uom = self.product_id.uom_id
+        """Quantity these done moves delivered (of ``lot`` only, when given), in
+        the product's unit."""
         return sum(
-            ml.product_uom_id._compute_quantity(ml.quantity, uom)
+            ml.product_uom_id._compute_quantity(ml.quantity, ml.product_id.uom_id)
             for ml in self.move_line_ids
             if lot is None or ml.lot_id == lot
         )

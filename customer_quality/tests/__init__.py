@@ -25,3 +25,4 @@ from . import test_document_skeleton
 from . import test_ticket_truth
 from . import test_ticket_wizards
 from . import test_return_hooks
+from . import test_delivered_goods

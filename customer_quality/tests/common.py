@@ -1,4 +1,5 @@
 import unittest
+from datetime import date
 
 from odoo import Command
 from odoo.tests import new_test_user
@@ -179,6 +180,20 @@ class CqCommon(TransactionCase):
             "description": "<p>Calipers of lot LOT-2026-001 squeal after 200 km.</p>",
             "channel": "email",
             "team_id": self.team.id,
+        }
+        vals.update(values)
+        return vals
+
+    def _claim_values(self, **values):
+        """A warranty claim on two calipers of the delivered lot."""
+        vals = {
+            "partner_id": self.customer.id,
+            "picking_id": self.delivery.id,
+            "product_id": self.product.id,
+            "lot_id": self.lot.id,
+            "quantity": 2,
+            "claim_date": date(2027, 5, 10),
+            "description": "<p>Bleed screw cracked, brake fluid leaks.</p>",
         }
         vals.update(values)
         return vals

@@ -83,18 +83,7 @@ class TestDocumentSkeleton(CqReturnCommon):
         claim = (
             self.env["cq.warranty.claim"]
             .with_user(self.officer)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "picking_id": self.delivery.id,
-                    "product_id": self.product.id,
-                    "lot_id": self.lot.id,
-                    "quantity": 2,
-                    "claim_date": date(2027, 5, 10),
-                    "description": "<p>Bleed screw cracked.</p>",
-                    "user_id": self.sales_user.id,
-                }
-            )
+            .create(self._claim_values(user_id=self.sales_user.id))
         )
         records = {
             "cq.ticket": self._ticket(),
@@ -293,6 +282,27 @@ class TestDocumentSkeleton(CqReturnCommon):
         ticket.action_record_follow_up("satisfied", "Fine.")
         self.assertTrue(ticket.follow_up_date)
         self.assertEqual(ticket.follow_up_note, "Fine.")
+
+    def test_what_a_step_relied_on_stays(self):
+        """The customer and delivery a return was authorised for, the goods a
+        claim was decided on, no longer change (the same value may be sent
+        again, as a form does)."""
+        records = self._documents()
+        rma = records["cq.return"]
+        rma.with_user(self.sales_user).action_authorise()
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            rma.with_user(self.sales_user).write({"date": date(2026, 1, 5)})
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            rma.with_user(self.officer).write({"return_scope": "whole_batch"})
+        rma.with_user(self.sales_user).write({"partner_id": self.customer.id})
+        claim = records["cq.warranty.claim"].with_user(self.officer)
+        claim.action_confirm()
+        claim.write({"responsibility": "customer", "outcome": "joint_investigation"})
+        claim.quantity = 1  # still open: the claim is being investigated
+        claim.action_decide()
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            claim.write({"quantity": 2})
+        self.assertEqual(claim.quantity, 1)
 
     # ------------------------------------------------------------------
     # Companies

@@ -84,7 +84,10 @@ class TestTicketIntake(CqIntakeCommon):
         self.assertEqual(ticket.partner_id, self.customer)
         self.assertEqual(ticket.sale_order_id, self.sale_order)
         self.assertEqual(ticket.product_spec, "BC-200")
-        self.assertEqual(ticket._cq_delivered_qty(), 40)
+        delivered = self.delivery._cq_check_delivered_goods(
+            self.customer, self.product, lot=self.lot
+        )
+        self.assertEqual(delivered, 40)
         self.assertEqual(ticket.email_from, "li.wei@acme.example.com")
 
     def test_delivery_of_another_customer(self):

@@ -178,6 +178,53 @@ class TestTicketTruth(CqCommon):
         self.assertFalse(ticket.pending)
 
     # ------------------------------------------------------------------
+    # Recusal, whatever the group
+    # ------------------------------------------------------------------
+    def test_recusal_holds_for_a_quality_manager(self):
+        """The quality manager a complaint is about neither sees, writes, deletes
+        it nor its deadlines; another quality manager or the general manager
+        decides."""
+        ticket = self._ticket(
+            user=self.officer,
+            complained_user_ids=[(6, 0, self.quality_manager.ids)],
+        )
+        mine = ticket.with_user(self.quality_manager)
+        self.assertFalse(mine.search([("id", "=", ticket.id)]))
+        self.assertFalse(
+            self.env["cq.ticket.deadline"]
+            .with_user(self.quality_manager)
+            .search([("ticket_id", "=", ticket.id)])
+        )
+        self.assertTrue(ticket.deadline_ids)
+        with self.assertRaises(AccessError):
+            mine.read(["subject"])
+        with self.assertRaises(AccessError):
+            mine.write({"subject": "Nothing happened"})
+        with self.assertRaises(AccessError):
+            ticket.deadline_ids.with_user(self.quality_manager).write(
+                {"date_deadline": datetime(2030, 1, 1)}
+            )
+        with self.assertRaises(AccessError):
+            mine.unlink()
+        self.assertTrue(ticket.exists())
+        self.assertEqual(ticket.subject, "Calipers squeal")
+
+    def test_nobody_left_to_decide(self):
+        """A serious complaint about the general manager: nobody above may
+        approve it, and the error says so."""
+        ticket = self._investigated(
+            self._ticket(
+                user=self.officer,
+                serious_safety=True,
+                complained_user_ids=[(6, 0, self.general_manager.ids)],
+            )
+        )
+        self.assertEqual(ticket.approval_level, "general_manager")
+        with self.assertRaisesRegex(UserError, "Nobody can approve"):
+            ticket.action_request_approval()
+        self.assertEqual(ticket.state, "investigating")
+
+    # ------------------------------------------------------------------
     # Bad input, refused for what it is
     # ------------------------------------------------------------------
     def test_subject_length(self):

@@ -39,19 +39,6 @@ class WarrantyCommon(CqCommon):
             {"date": datetime.combine(lot_day or day, time(4, 0))}
         )
 
-    def _claim_values(self, **values):
-        vals = {
-            "partner_id": self.customer.id,
-            "picking_id": self.delivery.id,
-            "product_id": self.product.id,
-            "lot_id": self.lot.id,
-            "quantity": 2,
-            "claim_date": date(2027, 5, 10),
-            "description": "<p>Bleed screw cracked, brake fluid leaks.</p>",
-        }
-        vals.update(values)
-        return vals
-
     def _claim(self, user=None, **values):
         return (
             self.env["cq.warranty.claim"]
