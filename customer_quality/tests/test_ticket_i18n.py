@@ -67,12 +67,23 @@ class TestTicketI18n(CqCommon):
             salesperson.action_approve()
 
     def test_po_file_complete(self):
-        """Every term of the template is translated in zh_CN.po, none fuzzy."""
+        """Every term of the template is translated in zh_CN.po, none fuzzy (but
+        those that read the same in Chinese, which OCA's po check leaves empty)."""
+        same_in_chinese = {"ID"}
         po = polib.pofile(file_path("customer_quality/i18n/zh_CN.po"))
         pot = polib.pofile(file_path("customer_quality/i18n/customer_quality.pot"))
         self.assertEqual(po.metadata.get("Language"), "zh_CN")
         self.assertFalse([e.msgid for e in po.fuzzy_entries()], "fuzzy terms")
-        self.assertFalse([e.msgid for e in po.untranslated_entries()], "untranslated")
-        translated = {e.msgid for e in po if e.msgstr and not e.obsolete}
+        self.assertFalse(
+            [
+                e.msgid
+                for e in po.untranslated_entries()
+                if e.msgid not in same_in_chinese
+            ],
+            "untranslated",
+        )
+        translated = {e.msgid for e in po if not e.obsolete} & (
+            {e.msgid for e in po if e.msgstr} | same_in_chinese
+        )
         missing = [e.msgid for e in pot if e.msgid not in translated]
         self.assertFalse(missing, "terms of customer_quality.pot missing from zh_CN.po")
