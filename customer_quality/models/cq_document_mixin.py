@@ -306,7 +306,34 @@ class CqDocumentMixin(models.AbstractModel):
                 )
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_registered(self):
+        for record in self:
+            if record.state != record._cq_initial_state:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is registered: it is a record of the quality "
+                        "system. Cancel it, or archive it once finished, never "
+                        "delete it.",
+                        record=record.display_name,
+                    )
+                )
+
+    def _cq_check_archive(self, vals):
+        if vals.get("active") is False:
+            for record in self:
+                if record.state not in record._cq_locked_states:
+                    raise UserError(
+                        self.env._(
+                            "%(record)s is %(state)s: only finished records are "
+                            "archived.",
+                            record=record.display_name,
+                            state=record._cq_state_label(),
+                        )
+                    )
+
     def write(self, vals):
+        self._cq_check_archive(vals)
         self._cq_check_protected_write(vals)
         self._cq_check_locked_write(vals)
         self._cq_check_stage_write(vals)

@@ -121,6 +121,7 @@ class CqReturn(models.Model):
         RETURN_STATES,
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
         copy=False,
@@ -448,19 +449,6 @@ class CqReturn(models.Model):
     # ------------------------------------------------------------------
     def _cq_company_links(self):
         return bool(self.line_ids or self.picking_ids or self.claim_ids)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        for rma in self:
-            if rma.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Return %s has been authorised: it is a record of the quality"
-                        " system. Cancel it, or archive it once done, instead of"
-                        " deleting it.",
-                        rma.name,
-                    )
-                )
 
     def _cq_check_lines_editable(self, fnames):
         """Lines say what was authorised (changed in draft only), found at

@@ -229,6 +229,7 @@ class CqTicket(models.Model):
         STATES,
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
         index=True,
@@ -960,10 +961,6 @@ class CqTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        if vals.get("active") is False and any(t.state in OPEN_STATES for t in self):
-            raise UserError(
-                self.env._("Only closed or cancelled tickets can be archived.")
-            )
         if not self._cq_transitioning():
             self._cq_check_handler_fields(set(vals))
         result = super().write(vals)
@@ -980,16 +977,6 @@ class CqTicket(models.Model):
                 lambda t: t.severity == "serious" and not t.serious_notified
             )._cq_notify_serious()
         return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_registered(self):
-        if any(ticket.state != "draft" for ticket in self):
-            raise UserError(
-                self.env._(
-                    "Registered tickets are records of the quality system: archive "
-                    "them once closed, never delete them."
-                )
-            )
 
     def _cq_check_handler_fields(self, fnames):
         """The investigation and the routing are changed by whoever handles the

@@ -126,6 +126,7 @@ class CqWarrantyClaim(models.Model):
         CLAIM_STATES,
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
         index=True,
@@ -761,23 +762,7 @@ class CqWarrantyClaim(models.Model):
         vals = self._cq_commercial(dict(vals))
         if RECOVERY_FIELDS & set(vals):
             self._cq_check_officer()
-        if vals.get("active") is False and any(
-            c.state not in FROZEN_STATES for c in self
-        ):
-            raise UserError(
-                self.env._("Only closed or cancelled claims can be archived.")
-            )
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_registered(self):
-        if any(claim.state != "draft" for claim in self):
-            raise UserError(
-                self.env._(
-                    "Registered warranty claims are records of the quality system: "
-                    "archive them once closed, never delete them."
-                )
-            )
 
     def _cq_company_links(self):
         return bool(self.cost_ids)

@@ -26,3 +26,4 @@ from . import test_ticket_truth
 from . import test_ticket_wizards
 from . import test_return_hooks
 from . import test_delivered_goods
+from . import test_document_forms
