@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class CqComposerMixin(models.AbstractModel):
@@ -7,6 +8,20 @@ class CqComposerMixin(models.AbstractModel):
 
     _name = "cq.composer.mixin"
     _description = "Customer Quality Composer"
+
+    def _cq_check_step_message(self, message):
+        """The step an email completes is completed by a message the customer
+        receives, never by an internal note."""
+        if message.message_type not in ("comment", "email") or (
+            not message.subtype_id or message.subtype_id.internal
+        ):
+            raise UserError(
+                self.env._(
+                    "An internal note does not answer the customer: send the "
+                    "message to complete this step of %s.",
+                    self.display_name,
+                )
+            )
 
     def _cq_composer(self, template_xmlid, mark_key):
         """The mail composer on this record with ``template_xmlid``; ``mark_key`` in the

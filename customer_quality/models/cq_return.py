@@ -1074,8 +1074,10 @@ class CqReturn(models.Model):
     def message_post(self, **kwargs):
         if not self.env.context.get("cq_return_explained"):
             return super().message_post(**kwargs)
+        self._cq_ensure_can("explain")
         returns = self.with_context(cq_return_explained=False)
         message = super(CqReturn, returns).message_post(**kwargs)
+        self._cq_check_step_message(message)
         returns._cq_write_workflow({"explanation_sent_on": fields.Datetime.now()})
         return message
 

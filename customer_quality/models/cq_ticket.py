@@ -1290,7 +1290,13 @@ class CqTicket(models.Model):
             tickets = self.with_context(
                 cq_mark_replied=False, cq_mark_acknowledged=False
             )
+        if mark_acknowledged:
+            self.filtered(lambda t: not t.first_reply_date)._cq_ensure_can(
+                "acknowledge"
+            )
         message = super(CqTicket, tickets).message_post(**kwargs)
+        if mark_replied or mark_acknowledged:
+            self._cq_check_step_message(message)
         if mark_replied:
             tickets._cq_after_reply()
         elif mark_acknowledged:
@@ -1464,7 +1470,7 @@ class CqTicket(models.Model):
                     self.env._("%s is not waiting for a follow-up call.", ticket.name)
                 )
             ticket._cq_ensure_can("follow_up")
-            if not satisfaction:
+            if satisfaction not in dict(SATISFACTION):
                 raise UserError(
                     self.env._(
                         "Record how satisfied the customer is with the handling."
@@ -1580,6 +1586,8 @@ class CqTicket(models.Model):
         for ticket in self:
             ticket._cq_check_manager(self.env._("override the severity"))
             ticket._cq_ensure_can("override_severity")
+            if level and level not in dict(SEVERITIES):
+                raise UserError(self.env._("Choose the severity: general or serious."))
             if level and not reason:
                 raise UserError(
                     self.env._("Give the reason why the severity is overridden.")

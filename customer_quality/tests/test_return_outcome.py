@@ -307,6 +307,22 @@ class TestReturnApproval(CqOutcomeCommon):
 class TestReturnExplanation(CqOutcomeCommon):
     """Every return is explained to the customer before it is closed."""
 
+    def test_explained_only_by_a_message_to_the_customer(self):
+        """The context key the composer sends marks nothing on a draft return,
+        nor with an internal note."""
+        draft = self._return(2)
+        with self.assertRaises(UserError):
+            draft.with_context(cq_return_explained=True).message_post(
+                body="Explained.", message_type="comment"
+            )
+        rma = self._received(2)
+        with self.assertRaises(UserError):
+            rma.with_user(self.officer).with_context(
+                cq_return_explained=True
+            ).message_post(body="Explained.", subtype_xmlid="mail.mt_note")
+        self.assertFalse(draft.explanation_sent_on)
+        self.assertFalse(rma.explanation_sent_on)
+
     def test_explanation_mail(self):
         rma = self._inspected(self._received(5))
         rma.customer_explanation = "The anti-squeal shim was missing on these five."

@@ -320,7 +320,11 @@ class TestTicketDeadlines(CqCommon):
             ticket.with_user(self.team_manager).action_approve()
             ticket.with_user(self.officer).with_context(
                 cq_mark_replied=True
-            ).message_post(body="Our answer.", message_type="comment")
+            ).message_post(
+                body="Our answer.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
         statuses = {d.kind: d.status for d in ticket.sudo().deadline_ids}
         self.assertEqual(
             statuses,

@@ -117,7 +117,11 @@ class TestTicketEscalation(CqCommon):
             closed.with_user(self.team_manager).action_approve()
             closed.with_user(self.officer).with_context(
                 cq_mark_replied=True
-            ).message_post(body="Our answer.", message_type="comment")
+            ).message_post(
+                body="Our answer.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
             closed.with_user(self.officer).action_customer_accepts()
             self.assertEqual(closed.state, "closed")
             cancelled = self._ticket()

@@ -260,6 +260,49 @@ class TestTicketTruth(CqCommon):
         with self.assertRaisesRegex(UserError, "answered already"):
             ticket.with_context(cq_mark_replied=True).message_post(body="Again")
 
+    def test_an_internal_note_answers_nobody(self):
+        """The reply step is completed by a message to the customer, whatever
+        context key the caller sends with an internal note."""
+        ticket = self._investigated(self._ticket())
+        ticket.action_request_approval()
+        ticket.with_user(self.team_manager).action_approve()
+        count = len(ticket.message_ids)
+        with self.assertRaises(UserError):
+            ticket.with_context(cq_mark_replied=True).message_post(
+                body="We will replace everything.", subtype_xmlid="mail.mt_note"
+            )
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.state, "approved")
+        self.assertEqual(len(ticket.message_ids), count, "nothing was written")
+        ticket.with_context(cq_mark_replied=True).message_post(
+            body="We replace the 12 calipers.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(ticket.state, "replied")
+
+    def test_deadlines_are_the_workflows(self):
+        """Nobody writes when a deadline was met or escalated: the steps do."""
+        ticket = self._ticket()
+        deadline = ticket.deadline_ids[:1]
+        for user in (self.officer, self.quality_manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                deadline.with_user(user).write({"date_met": datetime(2026, 1, 5)})
+        self.assertFalse(deadline.date_met)
+
+    def test_step_values_are_checked(self):
+        ticket = self._ticket(serious_safety=True)
+        with self.assertRaisesRegex(UserError, "general or serious"):
+            ticket.with_user(self.quality_manager).action_override_severity(
+                "catastrophic", "Because."
+            )
+        closed = self._replied()
+        closed.write({"follow_up_required": True})
+        closed.action_customer_accepts()
+        with self.assertRaisesRegex(UserError, "satisfied"):
+            closed.action_record_follow_up("ecstatic")
+        self.assertFalse(closed.follow_up_date)
+
     def test_lot_not_on_the_delivery(self):
         stranger = self.env["stock.lot"].create(
             {"name": "LOT-NEVER-SHIPPED", "product_id": self.product.id}

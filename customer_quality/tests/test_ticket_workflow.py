@@ -446,7 +446,9 @@ class TestTicketApproval(CqWorkflowCommon):
         ticket.with_user(self.team_manager).action_approve()
         self.assertTrue(ticket.can_reply)
         ticket.with_context(cq_mark_replied=True).message_post(
-            body="Approved answer.", message_type="comment"
+            body="Approved answer.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertEqual(ticket.state, "replied")
 
