@@ -633,6 +633,7 @@ class CqTicket(models.Model):
     can_reopen = fields.Boolean(compute="_compute_can")
     can_put_pending = fields.Boolean(compute="_compute_can")
     can_create_return = fields.Boolean(compute="_compute_can")
+    can_edit_investigation = fields.Boolean(compute="_compute_can")
 
     # Warranty claims raised from the ticket
     claim_ids = fields.One2many("cq.warranty.claim", "ticket_id", "Warranty claims")
@@ -830,6 +831,10 @@ class CqTicket(models.Model):
             ticket.can_override_severity = is_manager and starts("override_severity")
             ticket.can_put_pending = starts("put_pending") and handler
             ticket.can_create_return = state in OPEN_STATES
+            # the decision put to approval no longer changes under its approver
+            ticket.can_edit_investigation = state == "draft" or (
+                state in ("assigned", "investigating") and handler
+            )
 
     @api.model
     def _cq_step_states(self):

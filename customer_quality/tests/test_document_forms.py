@@ -33,6 +33,18 @@ class TestDocumentForms(CqReturnCommon):
         with Form(ticket.with_user(self.sales_user)) as edit:
             edit.demand_exchange = True
         self.assertTrue(ticket.demand_exchange)
+        # the investigation is the handler's, and freezes once put to approval
+        ticket = self._investigated(ticket)
+        with Form(ticket.with_user(self.sales_user)) as seller:
+            with self.assertRaises(AssertionError):
+                seller.decision_amount = 10.0
+        with Form(ticket.with_user(self.officer)) as handler:
+            handler.decision_amount = 900.0
+        ticket.action_request_approval()
+        with Form(ticket.with_user(self.officer)) as frozen:
+            with self.assertRaises(AssertionError):
+                frozen.root_cause = "Another cause"
+        self.assertEqual(ticket.decision_amount, 900.0)
         ticket.with_user(self.officer).action_cancel()
         with Form(ticket.with_user(self.officer)) as locked:
             self.assertTrue(locked.is_locked)
