@@ -968,6 +968,14 @@ class CqTicket(models.Model):
     def write(self, vals):
         if not self._cq_transitioning():
             self._cq_check_handler_fields(set(vals))
+            if "follow_up_required" in vals and self.filtered("follow_up_date"):
+                raise UserError(
+                    self.env._(
+                        "The follow-up call of %s is recorded: whether it was "
+                        "needed no longer changes.",
+                        self.filtered("follow_up_date")[:1].name,
+                    )
+                )
         result = super().write(vals)
         if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(
             vals
@@ -1230,10 +1238,8 @@ class CqTicket(models.Model):
 
     def action_open_reject(self):
         """The approver refuses the decision: the wizard asks why."""
-        self.ensure_one()
-        self._cq_ensure_can("approve")
         return self._cq_open_wizard(
-            "cq.ticket.reject.wizard", self.env._("Refuse the decision")
+            "cq.ticket.reject.wizard", self.env._("Refuse the decision"), step="approve"
         )
 
     def action_reject(self, reason):
@@ -1364,7 +1370,9 @@ class CqTicket(models.Model):
         self.ensure_one()
         self._cq_check_acceptance_step()
         action = self._cq_open_wizard(
-            "cq.ticket.answer.wizard", self.env._("The customer's answer")
+            "cq.ticket.answer.wizard",
+            self.env._("The customer's answer"),
+            step="record_acceptance",
         )
         # the button pressed (accepts / not satisfied) preselects the answer
         if self.env.context.get("default_answer") in ("accepted", "refused"):
@@ -1456,10 +1464,8 @@ class CqTicket(models.Model):
 
     def action_open_follow_up(self):
         """The follow-up call (回访): the wizard records the satisfaction."""
-        self.ensure_one()
-        self._cq_ensure_can("follow_up")
         return self._cq_open_wizard(
-            "cq.ticket.follow.up.wizard", self.env._("Follow-up call")
+            "cq.ticket.follow.up.wizard", self.env._("Follow-up call"), step="follow_up"
         )
 
     def action_record_follow_up(self, satisfaction, note=False):
@@ -1543,10 +1549,10 @@ class CqTicket(models.Model):
 
     def action_open_pending(self):
         """Put the ticket in the pending ledger: the wizard asks why."""
-        self.ensure_one()
-        self._cq_ensure_can("put_pending")
         return self._cq_open_wizard(
-            "cq.ticket.pending.wizard", self.env._("Put in the pending ledger")
+            "cq.ticket.pending.wizard",
+            self.env._("Put in the pending ledger"),
+            step="put_pending",
         )
 
     def action_put_pending(self, reason):
@@ -1578,10 +1584,10 @@ class CqTicket(models.Model):
     def action_open_severity_override(self):
         """A quality manager overrules the criteria: the wizard asks the level
         and why."""
-        self.ensure_one()
-        self._cq_ensure_can("override_severity")
         return self._cq_open_wizard(
-            "cq.ticket.severity.wizard", self.env._("Override the severity")
+            "cq.ticket.severity.wizard",
+            self.env._("Override the severity"),
+            step="override_severity",
         )
 
     def action_override_severity(self, level, reason):
@@ -1605,8 +1611,11 @@ class CqTicket(models.Model):
             )
         return True
 
-    def _cq_open_wizard(self, model, name):
-        """The wizard ``model`` of a step of this ticket, in a dialog."""
+    def _cq_open_wizard(self, model, name, step):
+        """The wizard ``model`` of ``step`` of this ticket, in a dialog; only
+        for whoever may take the step now (the action checks again)."""
+        self.ensure_one()
+        self._cq_ensure_can(step)
         return {
             "type": "ir.actions.act_window",
             "name": name,

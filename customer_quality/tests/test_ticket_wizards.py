@@ -142,3 +142,7 @@ class TestTicketWizards(CqCommon):
         self.assertEqual(ticket.follow_up_note, "Still waiting for the credit note.")
         with self.assertRaises(UserError):
             ticket.with_user(self.officer).action_open_follow_up()
+        # the form shows it read-only: the server says so too
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            ticket.with_user(self.officer).follow_up_required = False
+        self.assertTrue(ticket.follow_up_required)
