@@ -2,10 +2,12 @@ from . import cq_document_mixin
 from . import cq_category
 from . import cq_team
 from . import cq_deadline_rule
+from . import cq_deadline_mixin
 from . import cq_ticket_deadline
 from . import cq_source_mixin
 from . import cq_composer_mixin
 from . import cq_ticket
+from . import cq_ticket_repeat
 from . import res_company
 from . import res_config_settings
 from . import resource_calendar
@@ -27,3 +29,11 @@ from . import cq_warranty_claim_cost
 from . import product_category
 from . import product_template
 from . import stock_lot
+from . import cq_capa_line_mixin
+from . import cq_capa_deadline_rule
+from . import cq_capa_verification
+from . import cq_capa
+from . import cq_capa_action
+from . import cq_capa_cause
+from . import cq_capa_document
+from . import cq_capa_deadline

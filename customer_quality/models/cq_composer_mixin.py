@@ -23,11 +23,11 @@ class CqComposerMixin(models.AbstractModel):
                 )
             )
 
-    def _cq_composer(self, template_xmlid, mark_key):
+    def _cq_composer(self, template_xmlid, mark_key=None):
         """The mail composer on this record with ``template_xmlid``; ``mark_key`` in the
         context tells ``message_post`` which step the sent email completes."""
         template = self.env.ref(template_xmlid)
-        return {
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
             "view_mode": "form",
@@ -39,7 +39,9 @@ class CqComposerMixin(models.AbstractModel):
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                mark_key: True,
                 "force_email": True,
             },
         }
+        if mark_key:
+            action["context"][mark_key] = True
+        return action

@@ -41,6 +41,8 @@ class CqDocumentMixin(models.AbstractModel):
     # (the goods a decision was taken on, the customer a return was authorised
     # for) stays as it was
     _cq_editable_states = {}
+    # fields only quality staff change (the links to corrective actions)
+    _cq_officer_fields = ()
 
     is_locked = fields.Boolean(
         "Locked",
@@ -333,6 +335,16 @@ class CqDocumentMixin(models.AbstractModel):
                     )
 
     def write(self, vals):
+        if set(vals) & set(self._cq_officer_fields) and not self._cq_transitioning():
+            self._cq_check_group(
+                "customer_quality.group_cq_officer",
+                self.env._(
+                    "change %(fields)s",
+                    fields=self._cq_field_labels(
+                        set(vals) & set(self._cq_officer_fields)
+                    ),
+                ),
+            )
         self._cq_check_archive(vals)
         self._cq_check_protected_write(vals)
         self._cq_check_locked_write(vals)

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, plaintext2html
 
 from .cq_return_line import AUTHORISED_FIELDS, DECISION_FIELDS, INSPECTION_FIELDS
 
@@ -42,6 +42,8 @@ class CqReturn(models.Model):
     _cq_sequence_code = "cq.return"
     _cq_sequence_date_field = "date"
     _cq_locked_states = ("done", "cancelled")
+    _cq_editable_when_locked = ("capa_id",)
+    _cq_officer_fields = ("capa_id",)
     # what was authorised: for whom, from where, how much of a batch
     _cq_editable_states = dict.fromkeys(
         (
@@ -249,6 +251,15 @@ class CqReturn(models.Model):
     can_cancel = fields.Boolean(compute="_compute_can")
 
     # Warranty claims raised on the returned goods
+    capa_id = fields.Many2one(
+        "cq.capa",
+        string="Corrective action",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        tracking=True,
+        help="Quality-caused returns get a corrective action (纠正预防措施).",
+    )
     claim_ids = fields.One2many("cq.warranty.claim", "return_id", "Warranty claims")
     claim_count = fields.Integer(
         "Number of warranty claims", compute="_compute_claim_count"
@@ -1153,6 +1164,36 @@ class CqReturn(models.Model):
     def action_view_ticket(self):
         self.ensure_one()
         return self._cq_open("cq.ticket", self.ticket_id, self.env._("Ticket"))
+
+    def action_open_capa(self):
+        """Open the return's corrective action, or a new one from the return."""
+        self.ensure_one()
+        return self.env["cq.capa"]._cq_open_for(self, self._prepare_capa_vals())
+
+    def _cq_link_capa(self, capa):
+        self.write({"capa_id": capa.id})
+        self.activity_feedback(
+            ["customer_quality.mail_activity_type_cq_return_capa"],
+            feedback=capa.name,
+        )
+
+    def _prepare_capa_vals(self):
+        """New corrective action values; called by action_open_capa."""
+        self.ensure_one()
+        lines = self.line_ids
+        return {
+            "title": self.env._("Return %(name)s", name=self.name),
+            "company_id": self.company_id.id,
+            "partner_id": self.commercial_partner_id.id,
+            "product_id": lines.product_id[:1].id,
+            "lot_ids": [Command.set(lines.lot_id.ids)],
+            "ticket_ids": [Command.set(self.ticket_id.ids)],
+            "cause_category": self.ticket_id.cause_category or "our_product",
+            "description": plaintext2html(self.nc_description)
+            if self.nc_description
+            else self.description,
+            "problem_how_many": self.nc_quantity or self.total_qty,
+        }
 
     def action_view_claims(self):
         self.ensure_one()

@@ -26,6 +26,12 @@ DOCUMENTS = {
         "defaults": "_cq_warranty_claim_defaults",
         "list_creates": True,
     },
+    "cq.capa": {
+        "count": "cq_capa_count",
+        "action": "customer_quality.cq_capa_action",
+        "defaults": "_cq_capa_defaults",
+        "list_creates": False,
+    },
 }
 
 
@@ -61,6 +67,10 @@ class CqSourceMixin(models.AbstractModel):
         """Values of a new warranty claim raised from this record."""
         return {}
 
+    def _cq_capa_defaults(self):
+        """Values of a new corrective action raised from this record."""
+        return {}
+
     # ------------------------------------------------------------------
     # Counts of what the user may see
     # ------------------------------------------------------------------
@@ -75,6 +85,10 @@ class CqSourceMixin(models.AbstractModel):
     @api.depends_context("uid")
     def _compute_cq_warranty_claim_count(self):
         self._cq_set_count("cq.warranty.claim")
+
+    @api.depends_context("uid")
+    def _compute_cq_capa_count(self):
+        self._cq_set_count("cq.capa")
 
     def _cq_set_count(self, doc_model):
         counts = self._cq_count(doc_model)
@@ -147,6 +161,7 @@ class CqSourceMixin(models.AbstractModel):
             "cq.ticket": self.env._("New quality ticket"),
             "cq.return": self.env._("New return"),
             "cq.warranty.claim": self.env._("New warranty claim"),
+            "cq.capa": self.env._("New corrective action"),
         }
         return {
             "type": "ir.actions.act_window",
@@ -174,3 +189,6 @@ class CqSourceMixin(models.AbstractModel):
 
     def action_cq_view_warranty_claims(self):
         return self._cq_source_action("cq.warranty.claim")
+
+    def action_cq_view_capas(self):
+        return self._cq_source_action("cq.capa")

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, is_html_empty
 
@@ -142,6 +142,8 @@ STEP_STATES = {
     "reopen": ("closed",),
     "cancel": OPEN_STATES,
     "reset": ("cancelled",),
+    "waive_capa": OPEN_STATES,
+    "open_capa": (*OPEN_STATES, "closed"),
     "acknowledge": OPEN_STATES,
     "confirm_readback": OPEN_STATES,
     "record_visit": OPEN_STATES,
@@ -202,7 +204,12 @@ class CqTicket(models.Model):
         "severity_override_reason",
         "handling_satisfaction",
         "follow_up_note",
+        "capa_waiver_reason",
+        "capa_waived_by_id",
+        "capa_waived_date",
     )
+    _cq_escalation_subtype = "customer_quality.mt_cq_ticket_escalated"
+    _cq_officer_fields = ("capa_ids",)
 
     # ------------------------------------------------------------------
     # Identity
@@ -520,11 +527,31 @@ class CqTicket(models.Model):
         help="Compensation, credit or replacement value the decision commits to; "
         "it decides who approves.",
     )
-    corrective_action = fields.Text(
-        "Corrective action (8D)",
-        tracking=True,
-        help="Required before a serious complaint can be closed.",
+    capa_ids = fields.Many2many(
+        "cq.capa",
+        "cq_capa_ticket_rel",
+        "ticket_id",
+        "capa_id",
+        string="Corrective actions",
+        copy=False,
+        help="Linked by quality. A serious complaint closes once its corrective "
+        "action (8D) is verified effective.",
     )
+    capa_count = fields.Integer(compute="_compute_capa_count")
+    capa_waiver_reason = fields.Text(
+        "Why it closed before its corrective action",
+        readonly=True,
+        copy=False,
+        help="A quality manager let this serious complaint close before its "
+        "corrective action was verified effective.",
+    )
+    capa_waived_by_id = fields.Many2one(
+        "res.users",
+        "Closure before the corrective action allowed by",
+        readonly=True,
+        copy=False,
+    )
+    capa_waived_date = fields.Datetime(readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Approval
@@ -633,6 +660,8 @@ class CqTicket(models.Model):
     can_reopen = fields.Boolean(compute="_compute_can")
     can_put_pending = fields.Boolean(compute="_compute_can")
     can_create_return = fields.Boolean(compute="_compute_can")
+    can_open_capa = fields.Boolean(compute="_compute_can")
+    can_waive_capa = fields.Boolean(compute="_compute_can")
     can_edit_investigation = fields.Boolean(compute="_compute_can")
 
     # Warranty claims raised from the ticket
@@ -831,6 +860,14 @@ class CqTicket(models.Model):
             ticket.can_override_severity = is_manager and starts("override_severity")
             ticket.can_put_pending = starts("put_pending") and handler
             ticket.can_create_return = state in OPEN_STATES
+            ticket.can_open_capa = is_officer and starts("open_capa")
+            ticket.can_waive_capa = bool(
+                is_manager
+                and starts("waive_capa")
+                and ticket.severity == "serious"
+                and not ticket.capa_waived_date
+                and not ticket._cq_capa_effective()
+            )
             # the decision put to approval no longer changes under its approver
             ticket.can_edit_investigation = state == "draft" or (
                 state in ("assigned", "investigating") and handler
@@ -1439,11 +1476,16 @@ class CqTicket(models.Model):
 
     def _cq_close(self):
         self.ensure_one()
-        if self.severity == "serious" and not (self.corrective_action or "").strip():
+        if (
+            self.severity == "serious"
+            and not self._cq_capa_effective()
+            and not self.capa_waived_date
+        ):
             raise UserError(
                 self.env._(
-                    "%s is a serious complaint: record its corrective action (8D) "
-                    "before closing.",
+                    "%s is a serious complaint: it closes once its corrective action "
+                    "(8D) is verified effective, or a quality manager records why it "
+                    "closes first.",
                     self.name,
                 )
             )
@@ -1650,6 +1692,90 @@ class CqTicket(models.Model):
         return action
 
     @api.depends("claim_ids.cost_total")
+    def _compute_capa_count(self):
+        for ticket in self:
+            ticket.capa_count = len(ticket.capa_ids)
+
+    def _cq_capa_effective(self):
+        """Whether a corrective action of the ticket is verified effective."""
+        self.ensure_one()
+        return any(
+            capa.state in ("verified", "closed") for capa in self.sudo().capa_ids
+        )
+
+    def action_view_capas(self):
+        self.ensure_one()
+        return self._cq_open("cq.capa", self.capa_ids, self.env._("Corrective actions"))
+
+    def action_open_capa(self):
+        """Open the ticket's corrective action, or a new one from the ticket."""
+        self.ensure_one()
+        if self.capa_ids:
+            return self.action_view_capas()
+        self._cq_ensure_can("open_capa")
+        return self.env["cq.capa"]._cq_open_from(self, self._prepare_capa_vals())
+
+    def _prepare_capa_vals(self):
+        """New corrective action values; called by action_open_capa."""
+        self.ensure_one()
+        return {
+            "title": self.subject or self.name,
+            "company_id": self.company_id.id,
+            "partner_id": self.commercial_partner_id.id,
+            "customer_contact_id": self.contact_id.id or False,
+            "product_id": self.product_id.id,
+            "lot_ids": [Command.set(self.lot_id.ids)],
+            "ticket_ids": [Command.set(self.ids)],
+            "cause_category": self.cause_category,
+            "open_date": self.received_date,
+            "description": self.description,
+            "problem_where": self.event_place,
+            "problem_when": self.event_date and str(self.event_date),
+            "problem_how_many": self.defective_qty,
+        }
+
+    def action_waive_capa(self, reason):
+        """A quality manager lets the serious complaint close before its
+        corrective action is verified (``reason``: why); the corrective action
+        stays open on the management review list."""
+        reason = (reason or "").strip()
+        for ticket in self:
+            ticket._cq_ensure_can("waive_capa")
+            if not reason:
+                raise UserError(
+                    self.env._(
+                        "Write down why the complaint closes before its corrective "
+                        "action is verified."
+                    )
+                )
+            ticket._cq_write_workflow(
+                {
+                    "capa_waiver_reason": reason,
+                    "capa_waived_by_id": self.env.user.id,
+                    "capa_waived_date": fields.Datetime.now(),
+                }
+            )
+            ticket.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    self.env._(
+                        "May close before its corrective action is verified "
+                        "effective; the corrective action stays on the management "
+                        "review list."
+                    ),
+                    reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_open_capa_waiver(self):
+        return self._cq_open_wizard(
+            "cq.ticket.capa.waiver.wizard",
+            self.env._("Close before the corrective action"),
+            step="waive_capa",
+        )
+
     def _compute_claim_stats(self):
         for ticket in self:
             ticket.claim_count = len(ticket.claim_ids)

@@ -1,32 +1,17 @@
-from datetime import timedelta
-
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.tools import split_every
-from odoo.tools.sql import create_index
 
 from .cq_deadline_rule import DEADLINE_KINDS
-
-STATUSES = [
-    ("on_time", "On time"),
-    ("due_soon", "Due soon"),
-    ("overdue", "Overdue"),
-    ("met", "Met"),
-    ("met_late", "Met late"),
-]
-
-ESCALATION_BATCH = 500
-REFRESH_BATCH = 500
 
 
 class CqTicketDeadline(models.Model):
     """One deadline of a ticket: when it is due, when it was met, and its status."""
 
     _name = "cq.ticket.deadline"
+    _inherit = "cq.deadline.mixin"
     _description = "Customer Quality Ticket Deadline"
     _order = "date_deadline, id"
     _rec_name = "kind"
+    _cq_document_field = "ticket_id"
 
     ticket_id = fields.Many2one(
         "cq.ticket", required=True, ondelete="cascade", index=True
@@ -42,26 +27,6 @@ class CqTicketDeadline(models.Model):
         help="0 for the first handling; each reopening (the customer not satisfied) "
         "starts a new round of deadlines from the moment it was reopened.",
     )
-    date_deadline = fields.Datetime("Deadline", required=True)
-    date_met = fields.Datetime(
-        "Met on",
-        copy=False,
-        help="When the step was done; kept when the deadline moves.",
-    )
-    date_escalated = fields.Datetime(
-        "Escalated on",
-        copy=False,
-        help="When the missed deadline was escalated (only once).",
-    )
-    status = fields.Selection(
-        STATUSES,
-        compute="_compute_status",
-        store=True,
-        precompute=True,
-        index=True,
-        help="On time and due soon move to overdue with time; the escalation cron "
-        "refreshes them every few minutes.",
-    )
 
     _sql_constraints = [
         (
@@ -71,45 +36,6 @@ class CqTicketDeadline(models.Model):
         ),
     ]
 
-    def init(self):
-        res = super().init()
-        # Performance (bench/): the cron looks for the open deadlines that came due
-        # among all deadlines ever planned; these partial indexes hold only open ones.
-        create_index(
-            self.env.cr,
-            "cq_ticket_deadline_to_refresh_index",
-            self._table,
-            ["date_deadline"],
-            where="status IN ('on_time', 'due_soon')",
-        )
-        create_index(
-            self.env.cr,
-            "cq_ticket_deadline_to_escalate_index",
-            self._table,
-            ["date_deadline"],
-            where="date_met IS NULL AND date_escalated IS NULL",
-        )
-        return res
-
-    @api.depends("date_deadline", "date_met")
-    def _compute_status(self):
-        now = fields.Datetime.now()
-        for deadline in self:
-            deadline.status = deadline._status_at(now)
-
-    def _status_at(self, now):
-        self.ensure_one()
-        if self.date_met:
-            return "met" if self.date_met <= self.date_deadline else "met_late"
-        if not self.date_deadline or self.date_deadline > now + self._due_soon_delta():
-            return "on_time"
-        if self.date_deadline > now:
-            return "due_soon"
-        return "overdue"
-
-    def _due_soon_delta(self):
-        return timedelta(hours=self.company_id.cq_due_soon_hours or 0.0)
-
     @api.depends("kind", "ticket_id.name")
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
@@ -117,164 +43,3 @@ class CqTicketDeadline(models.Model):
             deadline.display_name = (
                 f"{deadline.ticket_id.name or ''} – {labels.get(deadline.kind, '')}"
             )
-
-    def _prepare_escalation_activity_vals(
-        self, model_id, activity_type, manager, summary
-    ):
-        """Values of the escalation activity of these missed deadlines (of one
-        ticket) for ``manager``; called by _escalate."""
-        return {
-            "res_model_id": model_id,
-            "res_id": self.ticket_id.id,
-            "activity_type_id": activity_type.id,
-            "user_id": manager.id,
-            "summary": summary,
-            "date_deadline": fields.Date.context_today(self),
-        }
-
-    # ------------------------------------------------------------------
-    # Cron: refresh time-dependent statuses, escalate missed deadlines once
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_refresh_and_escalate(self):
-        self._refresh_statuses()
-        self._escalate_missed()
-
-    @api.model
-    def _refresh_statuses(self):
-        """Move open deadlines whose time came to due soon / overdue (set-based)."""
-        now = fields.Datetime.now()
-        # finished tickets have nothing due any more:
-        # their open deadlines stay as they were
-        running = [("ticket_id.state", "not in", ("closed", "cancelled"))]
-        overdue = self.search(
-            [
-                ("status", "in", ("on_time", "due_soon")),
-                ("date_deadline", "<=", now),
-                *running,
-            ]
-        )
-        if overdue:
-            self._write_status(overdue, "overdue")
-        # every company has its own "due soon" horizon; companies are few
-        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            horizon = now + timedelta(hours=company.cq_due_soon_hours or 0.0)
-            soon = self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("status", "=", "on_time"),
-                    ("date_deadline", "<=", horizon),
-                    *running,
-                ]
-            )
-            if soon:
-                self._write_status(soon, "due_soon")
-
-    @api.model
-    def _write_status(self, deadlines, status, batch_size=REFRESH_BATCH):
-        """Write ``status`` by batches (with the tickets' summaries): memory stays flat
-        however many deadlines came due (bench/). Open stays open: the tickets' next
-        deadline does not change, nothing to track."""
-        for ids in split_every(batch_size, deadlines.ids):
-            self.browse(ids).with_context(mail_notrack=True).write({"status": status})
-            if len(deadlines) > batch_size:
-                self.env.flush_all()
-                self.env.invalidate_all()
-
-    @api.model
-    def _escalate_missed(self, batch_size=ESCALATION_BATCH):
-        """Escalate every missed deadline exactly once: an activity for the team's
-        manager and a message on the ticket. Works
-        in batches so that memory stays flat."""
-        domain = [
-            ("date_met", "=", False),
-            ("date_escalated", "=", False),
-            ("date_deadline", "<=", fields.Datetime.now()),
-            ("ticket_id.state", "not in", ("closed", "cancelled")),
-        ]
-        cron = self.env["ir.cron"]
-        done = 0
-        while True:
-            batch = self.search(domain, limit=batch_size, order="id")
-            if not batch:
-                break
-            batch._escalate()
-            done += len(batch)
-            remaining = self.search_count(domain)
-            cron._notify_progress(done=done, remaining=remaining)
-            if self.env.context.get(
-                "cq_escalation_commit", True
-            ) and cron.env.context.get("ir_cron_progress_id"):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()
-        return done
-
-    def _escalate(self):
-        now = fields.Datetime.now()
-        self.write({"date_escalated": now, "status": "overdue"})
-        activity_type = self.env.ref(
-            "customer_quality.mail_activity_type_cq_escalation"
-        )
-        model_id = self.env["ir.model"]._get_id("cq.ticket")
-        labels = dict(self._fields["kind"]._description_selection(self.env))
-        activity_values = []
-        messages = []
-        digests = {}  # manager -> one line per ticket
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "customer_quality.mt_cq_ticket_escalated"
-        )
-        author_id, email_from = self.env["cq.ticket"]._message_compute_author()
-        by_ticket = {}
-        for deadline in self:
-            by_ticket.setdefault(deadline.ticket_id, self.browse())
-            by_ticket[deadline.ticket_id] |= deadline
-        for ticket, deadlines in by_ticket.items():
-            manager = ticket._cq_escalation_user()
-            missed = ", ".join(labels[d.kind] for d in deadlines)
-            summary = self.env._("Missed deadline: %(steps)s", steps=missed)
-            if manager:
-                activity_values.append(
-                    deadlines._prepare_escalation_activity_vals(
-                        model_id, activity_type, manager, summary
-                    )
-                )
-            body = self.env._(
-                "Deadline missed and escalated to %(manager)s: %(steps)s",
-                manager=manager.name or self.env._("nobody (no manager configured)"),
-                steps=missed,
-            )
-            # Performance (bench/): one internal log per ticket, all created at
-            # once, and one notification per manager below, instead of a
-            # message_post (and an email) per ticket. Internal: an escalation is
-            # never sent to customer followers.
-            messages.append(
-                {
-                    "model": "cq.ticket",
-                    "res_id": ticket.id,
-                    "body": Markup("<p>%s</p>") % body,
-                    "author_id": author_id,
-                    "email_from": email_from,
-                    "message_type": "notification",
-                    "subtype_id": subtype_id,
-                    "is_internal": True,
-                    "partner_ids": manager.partner_id.ids,
-                }
-            )
-            if manager:
-                line = Markup("<li>%s: %s</li>") % (ticket._get_html_link(), missed)
-                digests.setdefault(manager, []).append(line)
-        if messages:
-            self.env["cq.ticket"].sudo()._message_create(messages)
-        for manager, lines in digests.items():
-            intro = self.env._("Missed deadlines escalated to you:")
-            self.env["cq.ticket"].sudo().message_notify(
-                partner_ids=manager.partner_id.ids,
-                subject=self.env._(
-                    "%s missed customer-quality deadlines escalated to you", len(lines)
-                ),
-                body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),
-            )
-        if activity_values:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(activity_values)

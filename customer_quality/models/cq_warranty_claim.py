@@ -1,7 +1,7 @@
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, is_html_empty
 
@@ -73,6 +73,7 @@ RECOVERY_FIELDS = {
 }
 # What may still change once the decision is final: the supplier often pays later.
 CHANGEABLE_WHEN_FROZEN = RECOVERY_FIELDS | {
+    "capa_id",
     "active",
     "user_id",
     "color",
@@ -108,6 +109,7 @@ class CqWarrantyClaim(models.Model):
     )
     _cq_workflow_fields = ("decided_by_id", "decided_date")
     _cq_editable_when_locked = tuple(CHANGEABLE_WHEN_FROZEN)
+    _cq_officer_fields = ("capa_id",)
 
     name = fields.Char(
         "Number", readonly=True, copy=False, default="/", index="trigram"
@@ -313,6 +315,14 @@ class CqWarrantyClaim(models.Model):
     )
 
     # Recovery from the supplier
+    capa_id = fields.Many2one(
+        "cq.capa",
+        string="Corrective action",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        tracking=True,
+    )
     recovery_vendor_id = fields.Many2one(
         "res.partner",
         string="Supplier at fault",
@@ -911,6 +921,33 @@ class CqWarrantyClaim(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def action_open_capa(self):
+        """Open the claim's corrective action, or a new one: a supplier
+        corrective action request when the supplier is at fault."""
+        self.ensure_one()
+        return self.env["cq.capa"]._cq_open_for(self, self._prepare_capa_vals())
+
+    def _cq_link_capa(self, capa):
+        self.capa_id = capa
+
+    def _prepare_capa_vals(self):
+        """New corrective action values; called by action_open_capa."""
+        self.ensure_one()
+        supplier = self.responsibility == "supplier" and self.recovery_vendor_id
+        return {
+            "title": self.env._("Warranty claim %(name)s", name=self.name),
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "product_id": self.product_id.id,
+            "lot_ids": [Command.set(self.lot_id.ids)],
+            "ticket_ids": [Command.set(self.ticket_id.ids)],
+            "capa_type": "supplier" if supplier else "internal",
+            "vendor_id": supplier.id if supplier else False,
+            "cause_category": "supplier" if supplier else "our_product",
+            "description": self.description,
+            "problem_how_many": self.quantity,
+        }
+
     def _cq_check_officer(self):
         if not self.env.su and not self.env.user.has_group(
             "customer_quality.group_cq_officer"

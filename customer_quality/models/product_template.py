@@ -10,6 +10,9 @@ class ProductTemplate(models.Model):
         help="Warranty period of this product, in months, from the delivery date "
         "(customer warranty terms may say otherwise). 0: the product category's.",
     )
+    cq_capa_count = fields.Integer(
+        "Corrective actions", compute="_compute_cq_capa_count"
+    )
     cq_warranty_claim_count = fields.Integer(
         "Warranty claims", compute="_compute_cq_warranty_claim_count"
     )
@@ -31,7 +34,10 @@ class ProductTemplate(models.Model):
         return result
 
     def _cq_source_paths(self):
-        return {"cq.warranty.claim": ["product_tmpl_id"]}
+        return {
+            "cq.warranty.claim": ["product_tmpl_id"],
+            "cq.capa": ["product_tmpl_id"],
+        }
 
     def _cq_warranty_claim_defaults(self):
         self.ensure_one()

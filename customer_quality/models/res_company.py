@@ -9,6 +9,7 @@ CQ_SEQUENCES = {
     "cq.ticket": "CQ/%(range_year)s/",
     "cq.return": "RMA/%(range_year)s/",
     "cq.warranty.claim": "WC/%(range_year)s/",
+    "cq.capa": "CAPA/%(range_year)s/",
 }
 
 
@@ -89,6 +90,19 @@ class ResCompany(models.Model):
         help="On the first working day of each month, department managers get an "
         "activity to review last month's feedback.",
     )
+    cq_repeat_window_months = fields.Integer(
+        "Repeat window (months)",
+        default=12,
+        help="A new problem ticket on the same product and problem class as one "
+        "received within these months is flagged as a repeat; 0 turns detection off.",
+    )
+    cq_repeat_scope = fields.Selection(
+        [("product", "Same product"), ("family", "Same product family")],
+        "Repeats on",
+        default="product",
+        required=True,
+        help="Same product family: any product of the same product category.",
+    )
     cq_pending_reminded_on = fields.Date(readonly=True)
     cq_reviewed_on = fields.Date(readonly=True)
 
@@ -97,6 +111,11 @@ class ResCompany(models.Model):
             "cq_pending_reminder_day_range",
             "CHECK(cq_pending_reminder_day BETWEEN 1 AND 28)",
             "The pending-ledger reminder day must be between 1 and 28.",
+        ),
+        (
+            "cq_repeat_window_positive",
+            "CHECK(cq_repeat_window_months >= 0)",
+            "The repeat window cannot be negative.",
         ),
     ]
 
@@ -198,4 +217,5 @@ class ResCompany(models.Model):
             )
         if {"cq_calendar_id", "resource_calendar_id"} & set(vals):
             self.env["cq.ticket"]._cq_resync_open([("company_id", "in", self.ids)])
+            self.env["cq.capa"]._cq_resync_open([("company_id", "in", self.ids)])
         return result

@@ -40,6 +40,12 @@ class ResConfigSettings(models.TransientModel):
     cq_pending_reminder_day = fields.Integer(
         related="company_id.cq_pending_reminder_day", readonly=False
     )
+    cq_repeat_window_months = fields.Integer(
+        related="company_id.cq_repeat_window_months", readonly=False
+    )
+    cq_repeat_scope = fields.Selection(
+        related="company_id.cq_repeat_scope", readonly=False
+    )
     cq_monthly_review = fields.Boolean(
         related="company_id.cq_monthly_review", readonly=False
     )

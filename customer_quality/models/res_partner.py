@@ -11,6 +11,21 @@ class ResPartner(models.Model):
     cq_return_count = fields.Integer(
         "Return authorisations", compute="_compute_cq_return_count"
     )
+    cq_capa_count = fields.Integer(
+        "Corrective actions", compute="_compute_cq_capa_count"
+    )
+    cq_requires_8d = fields.Boolean(
+        "Requires 8D reports",
+        help="Customer profile: the corrective actions for this customer follow "
+        "8D, with its own step deadlines below.",
+    )
+    cq_capa_rule_ids = fields.One2many(
+        "cq.capa.deadline.rule",
+        "partner_id",
+        string="8D step deadlines",
+        help="The customer's own deadlines for the D-steps; steps without one "
+        "follow the company's.",
+    )
     cq_warranty_claim_count = fields.Integer(
         "Warranty claims", compute="_compute_cq_warranty_claim_count"
     )
@@ -20,6 +35,7 @@ class ResPartner(models.Model):
             "cq.ticket": ["commercial_partner_id"],
             "cq.return": ["commercial_partner_id"],
             "cq.warranty.claim": ["partner_id"],
+            "cq.capa": ["commercial_partner_id", "vendor_id"],
         }
 
     def _cq_source_target(self):

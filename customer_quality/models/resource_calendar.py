@@ -27,6 +27,7 @@ class ResourceCalendar(models.Model):
         )
         if companies:
             self.env["cq.ticket"]._cq_resync_open([("company_id", "in", companies.ids)])
+            self.env["cq.capa"]._cq_resync_open([("company_id", "in", companies.ids)])
 
 
 class ResourceCalendarAttendance(models.Model):
@@ -72,6 +73,7 @@ class ResourceCalendarLeaves(models.Model):
         result = super().unlink()
         if everywhere:
             self.env["cq.ticket"]._cq_resync_open([])
+            self.env["cq.capa"]._cq_resync_open([])
         elif calendars:
             calendars._cq_resync_deadlines()
         return result
@@ -82,5 +84,6 @@ class ResourceCalendarLeaves(models.Model):
         leaves = self.filtered(lambda leave: not leave.resource_id)
         if any(not leave.calendar_id for leave in leaves):
             self.env["cq.ticket"]._cq_resync_open([])
+            self.env["cq.capa"]._cq_resync_open([])
         elif leaves:
             leaves.calendar_id._cq_resync_deadlines()

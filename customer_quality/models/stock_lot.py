@@ -8,6 +8,9 @@ class StockLot(models.Model):
     cq_return_count = fields.Integer(
         "Return authorisations", compute="_compute_cq_return_count"
     )
+    cq_capa_count = fields.Integer(
+        "Corrective actions", compute="_compute_cq_capa_count"
+    )
     cq_warranty_claim_count = fields.Integer(
         "Warranty claims", compute="_compute_cq_warranty_claim_count"
     )
@@ -15,6 +18,7 @@ class StockLot(models.Model):
     def _cq_source_paths(self):
         return {
             "cq.return": ["line_ids.lot_id"],
+            "cq.capa": ["lot_ids", "action_ids.lot_ids"],
             "cq.warranty.claim": ["lot_id"],
         }
 

@@ -587,9 +587,7 @@ class TestTicketAcceptance(CqWorkflowCommon):
         with self.assertRaisesRegex(UserError, "corrective action"):
             ticket.action_customer_accepts()
         self.assertEqual(ticket.state, "replied")
-        ticket.corrective_action = "8D-2026-014: poka-yoke on the shim station."
-        ticket.action_customer_accepts()
-        self.assertEqual(ticket.state, "closed")
+        # the whole gate, with the corrective action: test_capa_workflow
 
     def test_general_ticket_closes_without_corrective_action(self):
         ticket = self._replied(self._ticket())

@@ -5,3 +5,6 @@ from . import cq_ticket_pending_wizard
 from . import cq_ticket_severity_wizard
 from . import cq_ticket_follow_up_wizard
 from . import stock_return_picking
+from . import cq_ticket_capa_waiver_wizard
+from . import cq_capa_verify_wizard
+from . import cq_capa_reason_wizard
