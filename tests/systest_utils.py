@@ -115,10 +115,12 @@ class JsonRpc:
 class Odoo:
     """Runs `python3 -m odoo` subprocesses for one scratch database."""
 
-    def __init__(self, db, data_dir, log_dir):
+    def __init__(self, db, data_dir, log_dir, addons=None):
         self.db = db
         self.data_dir = data_dir
         self.log_dir = log_dir
+        # the add-ons path (default: Odoo's and this repository's)
+        self.addons = addons
         self._nlog = 0
 
     def args(self, *extra):
@@ -128,7 +130,7 @@ class Odoo:
             "odoo",
             f"--database={self.db}",
             f"--db-filter=^{self.db}$",
-            f"--addons-path={addons_path()}",
+            f"--addons-path={self.addons or addons_path()}",
             f"--data-dir={self.data_dir}",
             "--workers=0",
             "--max-cron-threads=0",

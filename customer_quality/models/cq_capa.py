@@ -79,8 +79,6 @@ class CqCapa(models.Model):
     ]
     _order = "open_date desc, id desc"
     _check_company_auto = True
-    # team members and action owners discuss in the chatter without editing
-    _mail_post_access = "read"
     _cq_sequence_code = "cq.capa"
     _cq_sequence_date_field = "open_date"
     _cq_escalation_subtype = "customer_quality.mt_cq_capa_escalated"
@@ -460,6 +458,8 @@ class CqCapa(models.Model):
     )
     def _compute_form_type(self):
         for capa in self:
+            if capa.is_locked and capa.form_type:
+                continue  # a finished record keeps the form it was handled in
             if capa._cq_requires_8d():
                 capa.form_type = "8d"
             elif not capa.form_type:
@@ -528,6 +528,7 @@ class CqCapa(models.Model):
     @api.depends(
         "leader_id",
         "member_ids",
+        "recused_user_ids",
         "action_ids.user_id",
         "ticket_ids.user_id",
         "is_confidential",
@@ -564,7 +565,9 @@ class CqCapa(models.Model):
     def _compute_deadline_summary(self):
         for capa in self:
             round_ = capa.reopen_count + capa.ineffective_count
-            current = capa.deadline_ids.filtered(lambda d, r=round_: d.round == r)
+            current = capa.deadline_ids.filtered(
+                lambda d, r=round_: d.round == r and not d.superseded
+            )
             pending = current.filtered(lambda d: not d.date_met)
             capa.date_deadline = min(pending.mapped("date_deadline"), default=False)
             statuses = set(current.mapped("status"))
@@ -607,7 +610,7 @@ class CqCapa(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("form_type", "partner_id", "ticket_ids")
     def _check_form_type(self):
-        for capa in self:
+        for capa in self.filtered(lambda c: not c.is_locked):
             reason = capa.form_type != "8d" and capa._cq_requires_8d()
             if reason:
                 raise ValidationError(
@@ -652,7 +655,15 @@ class CqCapa(models.Model):
         return capas
 
     def write(self, vals):
+        linked = (
+            {capa: capa.ticket_ids for capa in self} if "ticket_ids" in vals else {}
+        )
         result = super().write(vals)
+        for capa, before in linked.items():
+            if capa.ticket_ids - before:
+                self._cq_check_new_links({capa.ticket_ids - before: capa})
+        if "ticket_ids" in vals:
+            self._cq_apply_recusal()
         if {"leader_id", "member_ids"} & set(vals):
             self._cq_subscribe_team()
         if {"open_date", "partner_id", "company_id"} & set(vals):
@@ -661,6 +672,63 @@ class CqCapa(models.Model):
 
     def _cq_company_links(self):
         return bool(self.ticket_ids or self.return_ids or self.claim_ids)
+
+    @api.model
+    def _cq_check_new_links(self, links):
+        """``links``: {tickets: corrective actions} just linked together. A
+        corrective action takes new complaints only while its team works on it:
+        once its effectiveness is checked, a new complaint is not covered by
+        that check (reopen it, or open another one)."""
+        for tickets, capas in links.items():
+            for capa in capas:
+                if capa.state not in WORKING_STATES:
+                    raise UserError(
+                        self.env._(
+                            "%(capa)s is %(state)s: %(tickets)s cannot join it; "
+                            "reopen it or open a new corrective action.",
+                            capa=capa.display_name,
+                            state=capa._cq_state_label(),
+                            tickets=", ".join(tickets.mapped("display_name")),
+                        )
+                    )
+            capas._check_form_type()
+            capas._check_team_recusal()
+            capas.action_ids._check_owner_recusal()
+
+    def _cq_apply_recusal(self):
+        """The person a linked complaint is about leaves the corrective action:
+        off the team and the followers, their open actions handed to the
+        leader (or, if the leader is recused, to the quality manager)."""
+        for capa in self.sudo():
+            recused = capa.recused_user_ids
+            if not recused:
+                continue
+            capa.message_unsubscribe(partner_ids=recused.partner_id.ids)
+            values = {}
+            if capa.member_ids & recused:
+                values["member_ids"] = [
+                    Command.unlink(user.id) for user in capa.member_ids & recused
+                ]
+            leader = capa.leader_id
+            if leader in recused:
+                leader = (
+                    capa.company_id.cq_quality_manager_id
+                    | capa.company_id.cq_general_manager_id
+                ) - recused
+                leader = leader[:1]
+                if leader:
+                    values["leader_id"] = leader.id
+            if values:
+                with capa._cq_in_transition():
+                    capa.write(values)
+            lines = capa.action_ids.filtered(
+                lambda a, r=recused: a.state == "open" and a.user_id in r
+            )
+            if lines and leader and leader not in recused:
+                lines.write({"user_id": leader.id})
+            capa.activity_ids.filtered(
+                lambda a, r=recused: a.user_id in r
+            ).sudo().unlink()
 
     def _cq_subscribe_team(self):
         for capa in self:
@@ -856,6 +924,19 @@ class CqCapa(models.Model):
             if deliveries_checked < 0 or days_observed < 0:
                 raise UserError(self.env._("What was watched cannot be negative."))
             now = fields.Datetime.now()
+            # the files uploaded in the wizard become the corrective action's
+            uploaded = (
+                self.env["ir.attachment"]
+                .sudo()
+                .browse(attachment_ids or [])
+                .filtered(
+                    lambda a: (
+                        a.create_uid == self.env.user
+                        and a.res_model in (False, "cq.capa.verify.wizard")
+                    )
+                )
+            )
+            uploaded.write({"res_model": "cq.capa", "res_id": capa.id})
             self.env["cq.capa.verification"].sudo().create(
                 {
                     "capa_id": capa.id,
@@ -866,7 +947,7 @@ class CqCapa(models.Model):
                     "days_observed": days_observed,
                     "result": "effective" if effective else "ineffective",
                     "note": note,
-                    "attachment_ids": [Command.set(attachment_ids or [])],
+                    "attachment_ids": [Command.set(uploaded.ids)],
                 }
             )
             capa.activity_ids.filtered(
@@ -1062,6 +1143,13 @@ class CqCapa(models.Model):
         capas = self.filtered(lambda c: c.state in OPEN_CAPA_STATES)
         if not capas:
             return
+        # a new round (not effective, reopened): the earlier steps left unmet
+        # are history, no longer due
+        capas.sudo().deadline_ids.filtered(
+            lambda d: (
+                not d.date_met and not d.superseded and d.round < d.capa_id._cq_round()
+            )
+        ).write({"superseded": True})
         rules = self.env["cq.capa.deadline.rule"]._rules_for(capas)
         Deadline = self.env["cq.capa.deadline"].sudo()
         plans = {}
@@ -1146,6 +1234,9 @@ class CqCapa(models.Model):
     def action_send_8d(self):
         """The 8D report to the customer, from the chatter's composer."""
         self.ensure_one()
+        self._cq_check_group(
+            "customer_quality.group_cq_officer", self.env._("send 8D reports")
+        )
         return self._cq_composer("customer_quality.mail_template_cq_capa_8d")
 
     @api.model

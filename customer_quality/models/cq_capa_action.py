@@ -135,7 +135,7 @@ class CqCapaAction(models.Model):
             ("state", "=", "open"),
             ("date_deadline", "<", fields.Date.context_today(self)),
         ]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.constrains("kind", "cause_id", "capa_id")
     def _check_cause(self):
@@ -197,6 +197,14 @@ class CqCapaAction(models.Model):
         return result
 
     def _cq_check_write(self, vals):
+        if "capa_id" in vals and any(
+            line.capa_id.id != vals["capa_id"] for line in self
+        ):
+            raise UserError(
+                self.env._(
+                    "An action stays on the corrective action it was planned on."
+                )
+            )
         protected = {"state", "date_done", "done_by_id", "activity_id"} & set(vals)
         if protected:
             raise UserError(
@@ -205,6 +213,16 @@ class CqCapaAction(models.Model):
         officer = self.env.user.has_group("customer_quality.group_cq_officer")
         for line in self:
             line.capa_id._cq_check_lines_editable()
+            if line.state != "open" and set(vals) - {"sequence"}:
+                raise UserError(
+                    self.env._(
+                        "%(action)s is %(state)s: it is part of the record.",
+                        action=line.name,
+                        state=dict(
+                            line._fields["state"]._description_selection(self.env)
+                        )[line.state].lower(),
+                    )
+                )
             if officer:
                 continue
             if line.user_id != self.env.user or set(vals) - OWNER_FIELDS:
@@ -214,10 +232,6 @@ class CqCapaAction(models.Model):
                         "action records its result and evidence.",
                         capa=line.capa_id.display_name,
                     )
-                )
-            if line.state != "open":
-                raise UserError(
-                    self.env._("%(action)s is done already.", action=line.name)
                 )
 
     @api.ondelete(at_uninstall=False)
@@ -332,7 +346,9 @@ class CqCapaAction(models.Model):
             line.sudo().write(values)
             if line.activity_id.exists():
                 line.activity_id.sudo().action_feedback(feedback=text or line.name)
-            line.capa_id.message_post(
+            # as its author, though owners do not write the corrective action
+            line.capa_id.sudo().message_post(
+                author_id=self.env.user.partner_id.id,
                 body=self.env._(
                     "Action done by %(user)s: %(action)s",
                     user=self.env.user.name,

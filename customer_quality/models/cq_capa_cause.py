@@ -66,6 +66,10 @@ class CqCapaCause(models.Model):
         return causes
 
     def write(self, vals):
+        if "capa_id" in vals and any(r.capa_id.id != vals["capa_id"] for r in self):
+            raise UserError(
+                self.env._("A line stays on the corrective action it belongs to.")
+            )
         self.capa_id._cq_check_causes_editable()
         return super().write(vals)
 

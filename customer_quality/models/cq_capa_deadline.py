@@ -23,6 +23,12 @@ class CqCapaDeadline(models.Model):
         "effective, or the problem came back) plans the remaining steps again.",
     )
 
+    superseded = fields.Boolean(
+        readonly=True,
+        help="A step of an earlier round left unmet when the analysis started "
+        "again: kept as history, no longer escalated.",
+    )
+
     _sql_constraints = [
         (
             "kind_uniq",
@@ -30,6 +36,10 @@ class CqCapaDeadline(models.Model):
             "A corrective action has each step deadline once per round.",
         ),
     ]
+
+    @api.model
+    def _cq_running_domain(self):
+        return [*super()._cq_running_domain(), ("superseded", "=", False)]
 
     @api.depends("kind", "capa_id.name")
     def _compute_display_name(self):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 DOCUMENT_TYPES = [
     ("pfmea", "Process FMEA"),
@@ -34,6 +35,10 @@ class CqCapaDocument(models.Model):
         return documents
 
     def write(self, vals):
+        if "capa_id" in vals and any(r.capa_id.id != vals["capa_id"] for r in self):
+            raise UserError(
+                self.env._("A line stays on the corrective action it belongs to.")
+            )
         self.capa_id._cq_check_prevention_editable()
         return super().write(vals)
 

@@ -297,6 +297,12 @@ class CqDocumentMixin(models.AbstractModel):
                     ],
                 )
             )
+        linked = {name for name in self._cq_officer_fields if vals.get(name)}
+        if linked and not self.env.su:
+            self._cq_check_group(
+                "customer_quality.group_cq_officer",
+                self.env._("set %(fields)s", fields=self._cq_field_labels(linked)),
+            )
         written = {name for name in self._cq_workflow_fields if vals.get(name)}
         if written:
             raise UserError(

@@ -534,6 +534,7 @@ class CqTicket(models.Model):
         "capa_id",
         string="Corrective actions",
         copy=False,
+        check_company=True,
         help="Linked by quality. A serious complaint closes once its corrective "
         "action (8D) is verified effective.",
     )
@@ -997,6 +998,10 @@ class CqTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
+        if any(vals.get("capa_ids") for vals in vals_list):
+            self.env["cq.capa"].browse()._cq_check_new_links(
+                {ticket: ticket.capa_ids for ticket in tickets}
+            )
         tickets._cq_sync_deadlines()
         tickets.filtered(lambda t: t.severity == "serious")._cq_notify_serious()
         tickets._cq_unsubscribe_complained()
@@ -1013,7 +1018,16 @@ class CqTicket(models.Model):
                         self.filtered("follow_up_date")[:1].name,
                     )
                 )
+        linked = (
+            {ticket: ticket.capa_ids for ticket in self} if "capa_ids" in vals else {}
+        )
         result = super().write(vals)
+        if linked:
+            self.env["cq.capa"].browse()._cq_check_new_links(
+                {ticket: ticket.capa_ids - before for ticket, before in linked.items()}
+            )
+        if "complained_user_ids" in vals:
+            self.sudo().capa_ids._cq_apply_recusal()
         if (DEADLINE_FIELDS | SEVERITY_FIELDS) & set(
             vals
         ):  # severity is computed from the criteria
@@ -1691,7 +1705,7 @@ class CqTicket(models.Model):
         action["context"] = {"create": False}
         return action
 
-    @api.depends("claim_ids.cost_total")
+    @api.depends("capa_ids")
     def _compute_capa_count(self):
         for ticket in self:
             ticket.capa_count = len(ticket.capa_ids)
@@ -1776,6 +1790,7 @@ class CqTicket(models.Model):
             step="waive_capa",
         )
 
+    @api.depends("claim_ids.cost_total")
     def _compute_claim_stats(self):
         for ticket in self:
             ticket.claim_count = len(ticket.claim_ids)

@@ -1,8 +1,10 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
+from .cq_capa import WORKING_STATES
 from .cq_ticket import OPEN_STATES
 
 # feedback that reports a problem: praise and suggestions never repeat a failure
@@ -107,8 +109,8 @@ class CqTicket(models.Model):
                 ("cause_category", "=", False),
                 ("cause_category", "=", self.cause_category),
             ]
-        if self.id:
-            domain.append(("id", "!=", self.id))
+        if self._origin.id:
+            domain.append(("id", "!=", self._origin.id))
         return domain
 
     def _cq_find_repeats(self):
@@ -161,7 +163,12 @@ class CqTicket(models.Model):
                     "customer_quality.group_cq_officer",
                     self.env._("confirm a repeated failure"),
                 )
-                continue
+                raise UserError(
+                    self.env._(
+                        "%s is not an open repeat complaint waiting for confirmation.",
+                        ticket.name,
+                    )
+                )
             ticket.serious_repeated = True
         return True
 
@@ -169,7 +176,8 @@ class CqTicket(models.Model):
         """Put the ticket on the corrective action of the tickets it repeats."""
         self.ensure_one()
         self._cq_ensure_can("open_capa")
-        capas = self.repeat_capa_ids.filtered(lambda c: not c.is_locked)
+        # only one its team still works on: a verified one did not prevent this
+        capas = self.repeat_capa_ids.filtered(lambda c: c.state in WORKING_STATES)
         if capas:
             self.capa_ids = [Command.link(capa.id) for capa in capas[:1]]
         return self.action_view_capas()

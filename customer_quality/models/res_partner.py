@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -16,6 +17,7 @@ class ResPartner(models.Model):
     )
     cq_requires_8d = fields.Boolean(
         "Requires 8D reports",
+        groups="customer_quality.group_cq_user",
         help="Customer profile: the corrective actions for this customer follow "
         "8D, with its own step deadlines below.",
     )
@@ -54,3 +56,12 @@ class ResPartner(models.Model):
     def _cq_warranty_claim_defaults(self):
         self.ensure_one()
         return {"partner_id": self.commercial_partner_id.id}
+
+    def write(self, vals):
+        if "cq_requires_8d" in vals and not (
+            self.env.su or self.env.user.has_group("customer_quality.group_cq_manager")
+        ):
+            raise AccessError(
+                self.env._("Only quality managers change a customer's requirements.")
+            )
+        return super().write(vals)

@@ -4,7 +4,7 @@ reads them, quality managers verify; complaints about staff stay confidential,
 the person complained about never sees them, and nothing crosses companies."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CqReturnCommon
@@ -51,10 +51,18 @@ class TestCapaAccess(CqCapaCommon):
         line = self._line(capa, "corrective", user=self.outsider)
         self.assertTrue(self._sees(self.outsider, capa))
         line.with_user(self.outsider).action_done("Done: report R-9")
-        # the owner posts in the chatter without editing the record
-        capa.with_user(self.outsider).message_post(body="Photos attached.")
+        self.assertEqual(capa.message_ids[0].author_id, self.outsider.partner_id)
         with self.assertRaises(AccessError):
             capa.with_user(self.outsider).write({"title": "Mine now"})
+        # nor the activities of others on it, nor the report sent to the customer
+        verify = capa.activity_schedule(
+            "customer_quality.mail_activity_type_cq_capa_verify",
+            user_id=self.quality_manager.id,
+        )
+        with self.assertRaises(AccessError):
+            verify.with_user(self.outsider).unlink()
+        with self.assertRaises(AccessError):
+            capa.with_user(self.outsider).action_send_8d()
 
     def test_staff_complaint_capa_is_confidential(self):
         ticket = self._ticket(
@@ -145,3 +153,69 @@ class TestCapaFromReturn(CqReturnCommon):
         self.assertEqual(capa.lot_ids, rma.line_ids.lot_id)
         again = rma.with_user(self.officer).action_open_capa()
         self.assertEqual(again["res_id"], capa.id)
+
+
+@tagged("post_install", "-at_install")
+class TestCapaLinks(CqCapaCommon):
+    def test_only_quality_links_even_at_creation(self):
+        capa = self._capa()
+        with self.assertRaises(AccessError):
+            self._ticket(capa_ids=[Command.link(capa.id)])
+        self.assertFalse(capa.ticket_ids)
+
+    def test_a_verified_capa_takes_no_new_complaint(self):
+        capa = self._implemented(self._capa())
+        ticket = self._ticket()
+        # Odoo's assertRaises rolls the refused write back, as a request would be
+        with self.assertRaises(UserError) as caught:
+            ticket.with_user(self.officer).write({"capa_ids": [Command.link(capa.id)]})
+        self.assertIn("cannot join it", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
+            capa.write({"ticket_ids": [Command.link(ticket.id)]})
+        self.assertIn("cannot join it", str(caught.exception))
+        self.assertFalse(ticket.capa_ids)
+
+    def test_recusal_after_the_fact(self):
+        ticket = self._ticket(user_id=self.officer.id)
+        capa = self._capa(
+            ticket_ids=[Command.set(ticket.ids)],
+            member_ids=[Command.set(self.warehouse_user.ids)],
+        )
+        line = self._line(capa, "corrective", user=self.warehouse_user)
+        self.assertIn(self.warehouse_user.partner_id, capa.message_partner_ids)
+        ticket.with_user(self.officer).complained_user_ids = self.warehouse_user
+        self.assertFalse(capa.member_ids)
+        self.assertEqual(line.user_id, self.officer, "handed to the leader")
+        self.assertNotIn(self.warehouse_user.partner_id, capa.message_partner_ids)
+        self.assertFalse(self._sees(self.warehouse_user, capa))
+
+    def _sees(self, user, capa):
+        return bool(
+            self.env["cq.capa"].with_user(user).search_count([("id", "=", capa.id)])
+        )
+
+    def test_done_lines_and_their_capa_stay(self):
+        capa, other = self._capa(), self._capa()
+        line = self._line(capa, "containment", qty_checked=3)
+        with self.assertRaisesRegex(UserError, "stays on"):
+            line.capa_id = other
+        line.action_done("ok")
+        with self.assertRaisesRegex(UserError, "part of the record"):
+            line.evidence = "rewritten"
+
+    def test_customer_requirements_by_quality_managers(self):
+        contacts = self.env.ref("base.group_partner_manager")
+        for user in (self.sales_user, self.officer, self.quality_manager):
+            user.groups_id = [Command.link(contacts.id)]
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.sales_user).cq_requires_8d = True
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.officer).cq_requires_8d = True
+        self.customer.with_user(self.quality_manager).cq_requires_8d = True
+        self.assertTrue(self.customer.cq_requires_8d)
+
+    def test_a_finished_capa_keeps_its_form(self):
+        capa = self._capa()
+        capa.action_cancel("Opened twice")
+        self.customer.cq_requires_8d = True
+        self.assertEqual(capa.form_type, "short")

@@ -293,6 +293,15 @@ class TestCapaEffectiveness(CqCapaCommon):
         # the remaining steps are planned again, D3 is not
         new_round = capa.sudo().deadline_ids.filtered(lambda d: d.round == 1)
         self.assertEqual(set(new_round.mapped("kind")), {"d4", "d6", "d8"})
+        # the first round's steps left unmet are history, never escalated
+        first_d8 = capa.sudo().deadline_ids.filtered(
+            lambda d: d.round == 0 and d.kind == "d8"
+        )
+        self.assertTrue(first_d8.superseded)
+        with freeze_time(datetime(2031, 1, 1)):
+            self.env["cq.capa.deadline"]._cron_refresh_and_escalate()
+        self.assertFalse(first_d8.date_escalated)
+        self.assertTrue(new_round.filtered("date_escalated"))
         # and it can never close without a new, effective verification
         with self.assertRaisesRegex(UserError, "cannot be taken now"):
             capa.with_user(self.quality_manager).action_close()

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tools import plaintext2html
 from odoo.tools.sql import column_exists
 
@@ -28,12 +28,17 @@ def migrate(cr, version):
     for ticket in tickets:
         text = texts[ticket.id].strip()
         values = ticket._prepare_capa_vals()
-        values["leader_id"] = (
+        # a leader who works in the ticket's company
+        candidates = (
             ticket.user_id
-            or ticket.company_id.cq_quality_manager_id
-            or env.ref("base.user_admin")
-        ).id
+            | ticket.company_id.cq_quality_manager_id
+            | (env.ref("base.user_admin", raise_if_not_found=False) or env["res.users"])
+        )
+        leader = candidates.filtered(lambda u, c=ticket.company_id: c in u.company_ids)
+        values["leader_id"] = (leader[:1] or env.user).id
         values["lot_ids"] = [Command.set(ticket.lot_id.ids)]
+        # its steps are due from now: nobody could meet them before it existed
+        values["open_date"] = fields.Datetime.now()
         capa = env["cq.capa"].with_company(ticket.company_id).create(values)
         capa.message_post(
             body=Markup("<p>%s</p>%s")
