@@ -37,3 +37,4 @@ from . import cq_capa_action
 from . import cq_capa_cause
 from . import cq_capa_document
 from . import cq_capa_deadline
+from . import mail_activity

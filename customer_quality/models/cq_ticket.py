@@ -1021,7 +1021,14 @@ class CqTicket(models.Model):
         linked = (
             {ticket: ticket.capa_ids for ticket in self} if "capa_ids" in vals else {}
         )
+        serious = (
+            self.filtered(lambda t: t.severity == "serious")
+            if SEVERITY_FIELDS & set(vals) and not self._cq_transitioning()
+            else self.browse()
+        )
         result = super().write(vals)
+        if serious and not self.env.su:
+            self._cq_check_serious_kept(serious)
         if linked:
             self.env["cq.capa"].browse()._cq_check_new_links(
                 {ticket: ticket.capa_ids - before for ticket, before in linked.items()}
@@ -1041,6 +1048,21 @@ class CqTicket(models.Model):
                 lambda t: t.severity == "serious" and not t.serious_notified
             )._cq_notify_serious()
         return result
+
+    def _cq_check_serious_kept(self, serious):
+        """A serious complaint, once management was told, becomes general only by
+        a quality manager's recorded override: unticking its criteria would
+        also let it close without its verified corrective action."""
+        for ticket in serious:
+            if ticket.severity != "serious" and ticket.serious_notified:
+                raise UserError(
+                    self.env._(
+                        "%s was registered as a serious complaint and management "
+                        "was told: only a quality manager makes it general, with "
+                        "“Override” on its severity and a reason.",
+                        ticket.name,
+                    )
+                )
 
     def _cq_check_handler_fields(self, fnames):
         """The investigation and the routing are changed by whoever handles the

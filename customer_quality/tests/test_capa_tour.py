@@ -42,7 +42,7 @@ class TestCapaTour(CqTourMixin, CqCapaCommon, HttpCase):
         self.assertEqual(second.user_id, self.warehouse_user)
         self.assertEqual(second.cause_id.name, "Torque not monitored")
         self.assertEqual(capa.document_ids.reference, "CP-BC-200")
-        activity = second.activity_id
+        activity = second.sudo().activity_id
         self.assertEqual(activity.user_id, self.warehouse_user)
 
         self._cq_tour("/odoo", "cq_capa_owner_tour", login=self.warehouse_user.login)

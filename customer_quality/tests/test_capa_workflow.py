@@ -367,6 +367,11 @@ class TestCapaActionLines(CqCapaCommon):
         capa = self._capa()
         line = self._line(capa, "corrective", user=self.warehouse_user)
         mine = line.with_user(self.warehouse_user)
+        # not by marking the activity done on its own
+        with self.assertRaisesRegex(UserError, "done on its corrective action"):
+            line.activity_id.with_user(self.warehouse_user).action_feedback("done")
+        with self.assertRaisesRegex(UserError, "done on its corrective action"):
+            line.activity_id.with_user(self.warehouse_user).unlink()
         with self.assertRaisesRegex(UserError, "evidence"):
             mine.action_done()
         self.assertEqual(line.state, "open")
@@ -628,3 +633,18 @@ class TestCapaPerformance(CqCapaCommon):
         with self.assertQueryCount(39):
             Ticket.browse(tickets[1].id).action_open_capa()
             self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestSeriousStaysSerious(CqCapaCommon):
+    def test_unticking_the_criteria_does_not_escape_the_gate(self):
+        ticket = self._ticket(serious_repeated=True)
+        self.assertTrue(ticket.serious_notified)
+        with self.assertRaises(UserError) as caught:  # rolled back, as a request
+            ticket.with_user(self.officer).serious_repeated = False
+        self.assertIn("Override", str(caught.exception))
+        self.assertEqual(ticket.severity, "serious")
+        ticket.with_user(self.quality_manager).action_override_severity(
+            "general", "Two different failure modes, not a repeat."
+        )
+        self.assertEqual(ticket.severity, "general")
