@@ -428,9 +428,6 @@ class CqCapa(models.Model):
     can_cancel = fields.Boolean(compute="_compute_can")
     can_reset = fields.Boolean(compute="_compute_can")
     can_reopen = fields.Boolean(compute="_compute_can")
-    can_edit = fields.Boolean(
-        compute="_compute_can", help="Quality plans the corrective action."
-    )
 
     _sql_constraints = [
         (
@@ -590,7 +587,6 @@ class CqCapa(models.Model):
         manager = user.has_group("customer_quality.group_cq_manager")
         for capa in self:
             state = capa.state
-            capa.can_edit = officer and state in WORKING_STATES
             capa.can_start_containment = officer and state == "draft"
             capa.can_start_analysis = officer and state == "containment"
             capa.can_start_implementation = officer and state == "analysis"

@@ -214,6 +214,25 @@ class TestCapaSteps(CqCapaCommon):
             capa.with_user(self.sales_user).action_start_containment()
         self.assertEqual(capa.state, "draft")
 
+    def test_cancel_and_reopen_through_their_wizard(self):
+        capa = self._capa()
+        action = capa.with_user(self.officer).action_open_cancel()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.officer)
+            .with_context(**action["context"])
+            .create({"reason": "Opened twice"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(capa.state, "cancelled")
+        self.assertEqual(capa.cancel_reason, "Opened twice")
+        # the wizard's step is the action's to check: no reopen of a cancelled one
+        wizard = self.env["cq.capa.reason.wizard"].with_user(self.quality_manager)
+        with self.assertRaisesRegex(UserError, "cannot be taken now"):
+            wizard.create(
+                {"capa_id": capa.id, "step": "reopen", "reason": "x"}
+            ).action_confirm()
+
     def test_cancel_needs_a_reason_and_reset(self):
         capa = self._capa()
         with self.assertRaisesRegex(UserError, "why"):
