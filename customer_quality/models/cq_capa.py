@@ -191,6 +191,10 @@ class CqCapa(models.Model):
     return_count = fields.Integer(compute="_compute_counts")
     claim_ids = fields.One2many("cq.warranty.claim", "capa_id", string="Claims")
     claim_count = fields.Integer(compute="_compute_counts")
+    satisfaction_trigger_ids = fields.One2many(
+        "cq.satisfaction.trigger", "capa_id", string="Satisfaction results"
+    )
+    satisfaction_trigger_count = fields.Integer(compute="_compute_counts")
 
     # D1 team -------------------------------------------------------------
     leader_id = fields.Many2one(
@@ -482,6 +486,7 @@ class CqCapa(models.Model):
             capa.ticket_count = len(capa.ticket_ids)
             capa.return_count = len(capa.return_ids)
             capa.claim_count = len(capa.claim_ids)
+            capa.satisfaction_trigger_count = len(capa.satisfaction_trigger_ids)
 
     @api.depends(
         "action_ids.kind", "action_ids.qty_checked", "action_ids.qty_nonconforming"
@@ -1264,6 +1269,14 @@ class CqCapa(models.Model):
     def action_view_returns(self):
         self.ensure_one()
         return self._cq_open("cq.return", self.return_ids, self.env._("Returns"))
+
+    def action_view_satisfaction_triggers(self):
+        self.ensure_one()
+        return self._cq_open(
+            "cq.satisfaction.trigger",
+            self.satisfaction_trigger_ids,
+            self.env._("Satisfaction results"),
+        )
 
     def action_view_claims(self):
         self.ensure_one()

@@ -309,6 +309,13 @@ class CqTicket(models.Model):
         sanitize_style=True,
         help="Time, place, people and events, in the customer's words.",
     )
+    visit_id = fields.Many2one(
+        "cq.customer.visit",
+        string="Found on visit",
+        index="btree_not_null",
+        check_company=True,
+        help="The customer visit or field service that raised it.",
+    )
     event_date = fields.Date("Occurred on")
     event_place = fields.Char("Place")
     people_involved = fields.Char("People involved")

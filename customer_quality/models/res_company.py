@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -10,7 +11,20 @@ CQ_SEQUENCES = {
     "cq.return": "RMA/%(range_year)s/",
     "cq.warranty.claim": "WC/%(range_year)s/",
     "cq.capa": "CAPA/%(range_year)s/",
+    "cq.satisfaction.campaign": "SAT/%(range_year)s/",
+    "cq.satisfaction.trigger": "SATT/%(range_year)s/",
+    "cq.satisfaction.review": "SATR/%(range_year)s/",
+    "cq.customer.visit": "VIS/%(range_year)s/",
 }
+# satisfaction schedule: months per period, and the month of the period in which
+# its campaign goes out (its last: June and December for semi-annual)
+SATISFACTION_SCHEDULES = [
+    ("semiannual", "Semi-annual (June and December)"),
+    ("quarterly", "Quarterly"),
+    ("annual", "Annual (December)"),
+    ("none", "No scheduled campaign"),
+]
+PERIOD_MONTHS = {"semiannual": 6, "quarterly": 3, "annual": 12, "none": 6}
 
 
 class ResCompany(models.Model):
@@ -103,6 +117,77 @@ class ResCompany(models.Model):
         required=True,
         help="Same product family: any product of the same product category.",
     )
+    # customer satisfaction
+    cq_satisfaction_schedule = fields.Selection(
+        SATISFACTION_SCHEDULES,
+        "Satisfaction campaigns",
+        default="semiannual",
+        required=True,
+        help="How often the satisfaction survey goes to the customers: a campaign "
+        "is created and sent by itself in the last month of each period.",
+    )
+    cq_satisfaction_survey_id = fields.Many2one(
+        "survey.survey",
+        "Satisfaction survey",
+        domain="[('cq_is_satisfaction', '=', True)]",
+        help="The survey the scheduled campaigns send.",
+    )
+    cq_satisfaction_answer_days = fields.Integer(
+        "Days to answer",
+        default=30,
+        help="A campaign's answers are due this many days after it is sent.",
+    )
+    cq_satisfaction_reminder_days = fields.Integer(
+        "Remind before due (days)",
+        default=7,
+        help="Customers who have not answered are reminded once, this many days "
+        "before the answers are due (0: no reminder).",
+    )
+    cq_satisfaction_dimension_min = fields.Float(
+        "Dimension below",
+        default=60.0,
+        help="A response scoring under this in any dimension calls for corrective "
+        "action.",
+    )
+    cq_satisfaction_overall_min = fields.Float(
+        "Overall below",
+        default=70.0,
+        help="A response whose overall score is under this calls for corrective "
+        "action.",
+    )
+    cq_satisfaction_competitor_margin = fields.Float(
+        "Behind a competitor by",
+        default=0.0,
+        help="A dimension in which the customer rates a named competitor more than "
+        "this many points above us calls for corrective action.",
+    )
+    cq_satisfaction_capa_mode = fields.Selection(
+        [
+            ("propose", "Propose: the quality manager decides"),
+            ("open", "Open a corrective action at once"),
+        ],
+        "Weak results",
+        default="propose",
+        required=True,
+    )
+    cq_satisfaction_trend_min_responses = fields.Integer(
+        "Answers needed per trend cell",
+        default=3,
+        help="A customer's dimension is tested for a decline only with at least this "
+        "many answers in both periods; below, the trend says 'too few answers'.",
+    )
+    cq_satisfaction_trend_min_change = fields.Float(
+        "Decline that matters (points)",
+        default=5.0,
+        help="A decline smaller than this is not flagged, however significant.",
+    )
+    cq_satisfaction_trend_alpha = fields.Float(
+        "Significance level",
+        default=0.05,
+        digits=(3, 3),
+        help="A decline is flagged when Welch's t-test, corrected by Holm's method "
+        "for the number of cells tested, gives a p-value under this.",
+    )
     cq_pending_reminded_on = fields.Date(readonly=True)
     cq_reviewed_on = fields.Date(readonly=True)
 
@@ -113,11 +198,43 @@ class ResCompany(models.Model):
             "The pending-ledger reminder day must be between 1 and 28.",
         ),
         (
+            "cq_satisfaction_days_positive",
+            "CHECK(cq_satisfaction_answer_days > 0 AND "
+            "cq_satisfaction_reminder_days >= 0)",
+            "Customers need at least a day to answer, and reminders cannot come "
+            "after the due date.",
+        ),
+        (
+            "cq_satisfaction_trend_rule",
+            "CHECK(cq_satisfaction_trend_min_responses >= 2 AND "
+            "cq_satisfaction_trend_min_change >= 0 AND "
+            "cq_satisfaction_trend_alpha > 0 AND cq_satisfaction_trend_alpha < 1)",
+            "A trend needs at least two answers per period to be tested, a decline "
+            "that matters of zero or more points and a significance level between 0 "
+            "and 1.",
+        ),
+        (
             "cq_repeat_window_positive",
             "CHECK(cq_repeat_window_months >= 0)",
             "The repeat window cannot be negative.",
         ),
     ]
+
+    def _cq_satisfaction_period(self, day):
+        """(first day, last day) of the satisfaction period ``day`` falls in."""
+        self.ensure_one()
+        months = PERIOD_MONTHS[self.cq_satisfaction_schedule or "semiannual"]
+        first_month = (day.month - 1) // months * months + 1
+        start = day.replace(month=first_month, day=1)
+        end = start + relativedelta(months=months, days=-1)
+        return start, end
+
+    def _cq_satisfaction_campaign_due(self, day):
+        """Whether ``day`` is in the month a period's campaign goes out: its last."""
+        self.ensure_one()
+        if self.cq_satisfaction_schedule == "none":
+            return False
+        return self._cq_satisfaction_period(day)[1].month == day.month
 
     def _cq_calendar(self):
         self.ensure_one()

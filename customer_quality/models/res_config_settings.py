@@ -63,6 +63,40 @@ class ResConfigSettings(models.TransientModel):
         currency_field="company_currency_id",
     )
 
+    cq_satisfaction_schedule = fields.Selection(
+        related="company_id.cq_satisfaction_schedule", readonly=False
+    )
+    cq_satisfaction_survey_id = fields.Many2one(
+        related="company_id.cq_satisfaction_survey_id", readonly=False
+    )
+    cq_satisfaction_answer_days = fields.Integer(
+        related="company_id.cq_satisfaction_answer_days", readonly=False
+    )
+    cq_satisfaction_reminder_days = fields.Integer(
+        related="company_id.cq_satisfaction_reminder_days", readonly=False
+    )
+    cq_satisfaction_dimension_min = fields.Float(
+        related="company_id.cq_satisfaction_dimension_min", readonly=False
+    )
+    cq_satisfaction_overall_min = fields.Float(
+        related="company_id.cq_satisfaction_overall_min", readonly=False
+    )
+    cq_satisfaction_competitor_margin = fields.Float(
+        related="company_id.cq_satisfaction_competitor_margin", readonly=False
+    )
+    cq_satisfaction_trend_min_responses = fields.Integer(
+        related="company_id.cq_satisfaction_trend_min_responses", readonly=False
+    )
+    cq_satisfaction_trend_min_change = fields.Float(
+        related="company_id.cq_satisfaction_trend_min_change", readonly=False
+    )
+    cq_satisfaction_trend_alpha = fields.Float(
+        related="company_id.cq_satisfaction_trend_alpha", readonly=False
+    )
+    cq_satisfaction_capa_mode = fields.Selection(
+        related="company_id.cq_satisfaction_capa_mode", readonly=False
+    )
+
     def action_cq_open_deadline_rules(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_quality.cq_deadline_rule_action"

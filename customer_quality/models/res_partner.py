@@ -32,6 +32,29 @@ class ResPartner(models.Model):
         "Warranty claims", compute="_compute_cq_warranty_claim_count"
     )
 
+    cq_satisfaction_contact_id = fields.Many2one(
+        "res.partner",
+        string="Satisfaction survey contact",
+        domain="[('parent_id', '=', id)]",
+        help="Who answers our satisfaction surveys for this customer (its quality "
+        "or purchasing contact). Empty: a contact whose job position names quality "
+        "or purchasing, else the company's own address.",
+    )
+
+    def _cq_satisfaction_contact(self):
+        """Who answers the satisfaction survey for this customer company."""
+        self.ensure_one()
+        if self.cq_satisfaction_contact_id:
+            return self.cq_satisfaction_contact_id
+        keywords = ("quality", "purchas", "质量", "品质", "品管", "采购")
+        contacts = self.child_ids.filtered(lambda c: c.type == "contact" and c.email)
+        for contact in contacts:
+            if any(word in (contact.function or "").lower() for word in keywords):
+                return contact
+        if self.email:
+            return self
+        return contacts[:1] or self
+
     def _cq_source_paths(self):
         return {
             "cq.ticket": ["commercial_partner_id"],

@@ -8,3 +8,5 @@ from . import stock_return_picking
 from . import cq_ticket_capa_waiver_wizard
 from . import cq_capa_verify_wizard
 from . import cq_capa_reason_wizard
+from . import cq_satisfaction_entry_wizard
+from . import cq_satisfaction_dismiss_wizard
