@@ -40,6 +40,7 @@ from . import cq_capa_deadline
 from . import mail_activity
 from . import cq_satisfaction_dimension
 from . import cq_satisfaction_score
+from . import cq_satisfaction_survey_guard
 from . import survey_survey
 from . import survey_question
 from . import survey_question_answer

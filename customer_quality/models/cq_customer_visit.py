@@ -21,7 +21,13 @@ class CqCustomerVisit(models.Model):
     _check_company_auto = True
 
     name = fields.Char("Number", readonly=True, copy=False, default="/")
-    kind = fields.Selection(VISIT_KINDS, required=True, default="visit", tracking=True)
+    kind = fields.Selection(
+        VISIT_KINDS,
+        string="Type of record",
+        required=True,
+        default="visit",
+        tracking=True,
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True

@@ -1,8 +1,11 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
 
 CAMPAIGN_STATES = [
     ("draft", "Draft"),
@@ -73,13 +76,15 @@ class CqSatisfactionCampaign(models.Model):
         domain="[('share', '=', False)]",
     )
     date_from = fields.Date(
-        "Period from",
+        "Survey period from",
         required=True,
         default=lambda self: self._default_period()[0],
         help="The answers measure satisfaction over this period.",
     )
     date_to = fields.Date(
-        "Period to", required=True, default=lambda self: self._default_period()[1]
+        "Survey period to",
+        required=True,
+        default=lambda self: self._default_period()[1],
     )
     date_due = fields.Date(
         "Answers due",
@@ -137,11 +142,38 @@ class CqSatisfactionCampaign(models.Model):
     def _cq_company_links(self):
         return bool(self.recipient_ids)
 
+    def _cq_answer_deadline(self):
+        """When the links stop taking answers: the end of the due day, where the
+        company works."""
+        self.ensure_one()
+        if not self.date_due:
+            return False
+        return self.company_id._cq_local_midnight(self.date_due + timedelta(days=1))
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_due" in vals:
+            for campaign in self.filtered(lambda c: c.state == "running"):
+                campaign.sudo().recipient_ids.user_input_id.filtered(
+                    lambda a: a.state != "done"
+                ).write({"deadline": campaign._cq_answer_deadline()})
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_answered(self):
+        if self.sudo().recipient_ids.user_input_id:
+            raise UserError(
+                self.env._(
+                    "Customers were invited or answered in this campaign: cancel it "
+                    "instead."
+                )
+            )
+
     @api.model
     def _default_period(self):
         return self.env.company._cq_satisfaction_period(fields.Date.context_today(self))
 
-    @api.depends("recipient_ids.status", "recipient_ids.score")
+    @api.depends("recipient_ids.status", "recipient_ids.score", "recipient_ids.level")
     def _compute_stats(self):
         for campaign in self:
             recipients = campaign.recipient_ids
@@ -151,7 +183,7 @@ class CqSatisfactionCampaign(models.Model):
             campaign.response_rate = (
                 100.0 * len(answered) / len(recipients) if recipients else 0.0
             )
-            scored = answered.filtered("user_input_id.cq_scored_date")
+            scored = answered.filtered("level")
             campaign.average_score = (
                 sum(scored.mapped("score")) / len(scored) if scored else 0.0
             )
@@ -250,6 +282,7 @@ class CqSatisfactionCampaign(models.Model):
     def action_prepare(self):
         """List the recipients (customers and their contacts) from the audience;
         a draft keeps whom it lists until sent."""
+        self.check_access("write")
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(
@@ -348,7 +381,7 @@ class CqSatisfactionCampaign(models.Model):
         """Close the campaign: unanswered invitations expire."""
         self._cq_ensure_can("close")
         for campaign in self:
-            open_answers = campaign.recipient_ids.user_input_id.filtered(
+            open_answers = campaign.sudo().recipient_ids.user_input_id.filtered(
                 lambda a: a.state != "done"
             )
             campaign._cq_set_state("closed", closed_date=fields.Datetime.now())
@@ -366,11 +399,18 @@ class CqSatisfactionCampaign(models.Model):
                         campaign.display_name,
                     )
                 )
-            campaign.recipient_ids.user_input_id.sudo().write(
+            campaign.sudo().recipient_ids.user_input_id.write(
                 {"deadline": fields.Datetime.now()}
             )
             campaign._cq_set_state("cancelled")
         return True
+
+    def action_print_paper_form(self):
+        """The blank survey (顾客满意度调查表) for customers who answer on paper."""
+        self.ensure_one()
+        return self.env.ref(
+            "customer_quality.action_report_cq_satisfaction_survey"
+        ).report_action(self.survey_id)
 
     def action_view_answers(self):
         self.ensure_one()
@@ -405,25 +445,43 @@ class CqSatisfactionCampaign(models.Model):
             )
             if exists:
                 continue
-            organiser = company.cq_quality_manager_id or self.env.ref("base.user_root")
-            campaign = self.with_company(company).create(
-                {
-                    "title": self.env._(
-                        "Customer satisfaction %(start)s - %(end)s",
-                        start=start,
-                        end=end,
-                    ),
-                    "company_id": company.id,
-                    "survey_id": survey.id,
-                    "user_id": organiser.id,
-                    "date_from": start,
-                    "date_to": end,
-                }
-            )
-            campaign._cq_write_workflow({"is_scheduled": True})
-            campaign.action_prepare()
-            if campaign.recipient_ids:
-                campaign._cq_send(skip_missing=True)
+            try:
+                with self.env.cr.savepoint():
+                    self._cq_schedule_company(company, survey, start, end)
+            except Exception as error:  # one company's problem stops no other
+                _logger.exception("Satisfaction campaign of %s failed", company.name)
+                manager = company.cq_quality_manager_id
+                if manager:
+                    survey.sudo().activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        user_id=manager.id,
+                        summary=self.env._(
+                            "The scheduled satisfaction campaign failed"
+                        ),
+                        note=str(error),
+                    )
+
+    def _cq_schedule_company(self, company, survey, start, end):
+        """Create, list and send the period's scheduled campaign of ``company``."""
+        organiser = company.cq_quality_manager_id or self.env.ref("base.user_root")
+        campaign = self.with_company(company).create(
+            {
+                "title": self.env._(
+                    "Customer satisfaction %(start)s - %(end)s",
+                    start=start,
+                    end=end,
+                ),
+                "company_id": company.id,
+                "survey_id": survey.id,
+                "user_id": organiser.id,
+                "date_from": start,
+                "date_to": end,
+            }
+        )
+        campaign._cq_write_workflow({"is_scheduled": True})
+        campaign.action_prepare()
+        if campaign.recipient_ids:
+            campaign._cq_send(skip_missing=True)
 
     @api.model
     def _cron_remind(self):

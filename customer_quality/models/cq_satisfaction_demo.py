@@ -39,6 +39,14 @@ class CqSatisfactionCampaign(models.Model):
             ref("customer_quality.cq_demo_contact_ruida_logistics"),
             ref("customer_quality.cq_demo_contact_ruida_engineering"),
         ]
+        ref("base.main_company").write(
+            {
+                "cq_satisfaction_survey_id": survey.id,
+                "cq_satisfaction_schedule": "semiannual",
+                "cq_satisfaction_capa_mode": "propose",
+            }
+        )
+        customers["ruida"].cq_satisfaction_contact_id = ruida_people[0]
         self._cq_demo_competitor_question(survey, rival)
         self._cq_demo_orders(customers)
 

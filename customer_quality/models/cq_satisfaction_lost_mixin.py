@@ -25,7 +25,7 @@ class CqSatisfactionLostMixin(models.AbstractModel):
     )
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     period_start = fields.Date(related="review_id.period_start", store=True)
-    reason = fields.Selection(LOST_REASONS)
+    reason = fields.Selection(LOST_REASONS, string="Why lost")
     note = fields.Text()
 
     _cq_user_fields = frozenset({"reason", "note"})

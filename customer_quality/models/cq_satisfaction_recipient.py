@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 RECIPIENT_STATUSES = [
     ("to_send", "To send"),
@@ -39,12 +39,13 @@ class CqSatisfactionRecipient(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
+        required=True,
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
         help="The person who answers for the customer: its quality or purchasing "
         "contact.",
     )
     user_input_id = fields.Many2one(
-        "survey.user_input", string="Answer", readonly=True, index=True
+        "survey.user_input", string="Survey answer", readonly=True, index=True
     )
     status = fields.Selection(
         RECIPIENT_STATUSES,
@@ -61,7 +62,16 @@ class CqSatisfactionRecipient(models.Model):
     entered_by_id = fields.Many2one(related="user_input_id.cq_entered_by_id")
     score = fields.Float(related="user_input_id.cq_score", string="Score")
     level = fields.Selection(related="user_input_id.cq_level", string="Level")
-    survey_url = fields.Char(compute="_compute_survey_url", string="Survey link")
+    survey_url = fields.Char(
+        compute="_compute_survey_url",
+        string="Survey link",
+        compute_sudo=True,
+        groups="customer_quality.group_cq_officer",
+        help="The customer's own link: whoever has it answers as the customer.",
+    )
+    # the survey answer is quality's and the survey officers': the screens of
+    # the salespeople read these instead
+    is_invited = fields.Boolean(compute="_compute_is_invited", compute_sudo=True)
 
     _sql_constraints = [
         (
@@ -75,10 +85,45 @@ class CqSatisfactionRecipient(models.Model):
     # set by the invitations and the entry, never by hand
     _cq_server_fields = ("user_input_id", "sent_date", "reminded_date")
 
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact(self):
+        for recipient in self:
+            if recipient.partner_id != recipient.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "List the customer company, not %s: its people answer as its "
+                        "contacts.",
+                        recipient.partner_id.display_name,
+                    )
+                )
+            if recipient.contact_id.commercial_partner_id != recipient.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s does not work for %(customer)s.",
+                        contact=recipient.contact_id.display_name,
+                        customer=recipient.partner_id.display_name,
+                    )
+                )
+
+    def _cq_check_customer(self, partner):
+        """A salesperson lists only the customers they are salesperson of."""
+        if self.env.su or self.env.user.has_group("customer_quality.group_cq_officer"):
+            return
+        if partner.commercial_partner_id.user_id != self.env.user:
+            raise AccessError(
+                self.env._(
+                    "%s is not one of your customers: quality lists it.",
+                    partner.display_name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
+                self._cq_check_customer(
+                    self.env["res.partner"].browse(vals.get("partner_id"))
+                )
                 if any(vals.get(name) for name in self._cq_server_fields):
                     raise UserError(self._cq_server_fields_message())
                 campaign = self.env["cq.satisfaction.campaign"].browse(
@@ -97,13 +142,17 @@ class CqSatisfactionRecipient(models.Model):
         if not self.env.su:
             if set(vals) & set(self._cq_server_fields):
                 raise UserError(self._cq_server_fields_message())
-            if {"partner_id", "campaign_id"} & set(vals) and any(
-                self.mapped("user_input_id")
+            if vals.get("partner_id"):
+                self._cq_check_customer(
+                    self.env["res.partner"].browse(vals["partner_id"])
+                )
+            if {"partner_id", "campaign_id", "contact_id"} & set(vals) and any(
+                self.sudo().mapped("user_input_id")
             ):
                 raise UserError(
                     self.env._(
-                        "An invited customer stays who it is: remove it and list "
-                        "the right one instead."
+                        "An invited customer stays who it was invited as: list "
+                        "the right customer or contact on a line of its own."
                     )
                 )
         return super().write(vals)
@@ -137,6 +186,11 @@ class CqSatisfactionRecipient(models.Model):
             else:
                 recipient.status = "to_send"
 
+    @api.depends("user_input_id")
+    def _compute_is_invited(self):
+        for recipient in self:
+            recipient.is_invited = bool(recipient.user_input_id)
+
     def _compute_survey_url(self):
         for recipient in self:
             answer = recipient.user_input_id
@@ -156,8 +210,7 @@ class CqSatisfactionRecipient(models.Model):
             answer = campaign.survey_id.sudo()._create_answer(
                 partner=partner or self.contact_id or self.partner_id,
                 check_attempts=False,
-                deadline=campaign.date_due
-                and fields.Datetime.to_datetime(campaign.date_due),
+                deadline=campaign._cq_answer_deadline(),
                 cq_campaign_id=campaign.id,
                 cq_company_id=campaign.company_id.id,
             )

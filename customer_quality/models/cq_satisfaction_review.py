@@ -68,7 +68,7 @@ class CqSatisfactionReview(models.Model):
         group_expand="_cq_group_expand_states",
     )
     period_start = fields.Date(
-        "Period",
+        "Survey period",
         required=True,
         default=lambda self: self.env.company._cq_satisfaction_period(
             fields.Date.context_today(self)
@@ -115,6 +115,12 @@ class CqSatisfactionReview(models.Model):
         copy=False,
     )
     churn_rising = fields.Boolean("Churn rising", readonly=True, copy=False)
+    is_provisional = fields.Boolean(
+        "Period not over",
+        compute="_compute_is_provisional",
+        help="The period has not ended: customers may still order, its churn is "
+        "provisional and not flagged.",
+    )
     quotation_count = fields.Integer("Quotations", readonly=True, copy=False)
     no_deal_count = fields.Integer("Not ordered", readonly=True, copy=False)
     no_deal_rate = fields.Float(
@@ -137,6 +143,13 @@ class CqSatisfactionReview(models.Model):
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "Numbers are unique."),
     ]
+
+    @api.depends("period_end")
+    def _compute_is_provisional(self):
+        for review in self:
+            review.is_provisional = bool(review.period_end) and (
+                review.period_end >= review.company_id._cq_today()
+            )
 
     def _cq_company_links(self):
         """Analysed: its results are the company's."""
@@ -256,6 +269,8 @@ class CqSatisfactionReview(models.Model):
         self.ensure_one()
         company = self.company_id
         start, end, previous, previous_end, before = self._cq_periods()
+        if self.period_start != start:
+            self.period_start = start  # the first day of the schedule's period
         min_n = max(2, company.cq_satisfaction_trend_min_responses)
         min_change = company.cq_satisfaction_trend_min_change
         alpha = company.cq_satisfaction_trend_alpha
@@ -269,6 +284,8 @@ class CqSatisfactionReview(models.Model):
             n1, mean1, var1 = periods.get(previous, (0, 0.0, 0.0))
             row = {
                 "review_id": self.id,
+                "company_id": company.id,
+                "period_start": start,
                 "partner_id": partner or False,
                 "dimension_id": dimension or False,
                 "is_overall": not dimension,
@@ -278,26 +295,32 @@ class CqSatisfactionReview(models.Model):
                 "previous_count": n1,
                 "previous_mean": mean1 if n1 else 0.0,
                 "change": mean2 - mean1 if n1 else 0.0,
+                # every column given: no default to look up for each of a
+                # thousand cells (bench/)
+                "p_value": False,
+                "p_adjusted": False,
+                "verdict": False,
             }
             if not n1:
                 row["verdict"] = "no_previous"
             elif n1 < min_n or n2 < min_n:
                 row["verdict"] = "too_few"
-            elif mean2 >= mean1:
-                row["verdict"] = "no_decline"
             else:
+                # every cell with enough answers is tested, rises included (their
+                # p is at least 0.5): the family is not chosen after looking
                 row["p_value"] = welch_decline_p(n1, mean1, var1, n2, mean2, var2)
             rows.append(row)
-        tested = [row for row in rows if "p_value" in row]
+        tested = [row for row in rows if row["p_value"] is not False]
         for row, adjusted in zip(
             tested, holm([row["p_value"] for row in tested]), strict=True
         ):
             row["p_adjusted"] = adjusted
-            row["verdict"] = (
-                "decline"
-                if adjusted < alpha and -row["change"] >= min_change
-                else "not_significant"
-            )
+            if row["change"] >= 0:
+                row["verdict"] = "no_decline"
+            elif adjusted < alpha and -row["change"] >= min_change:
+                row["verdict"] = "decline"
+            else:
+                row["verdict"] = "not_significant"
         self.trend_ids.sudo().unlink()
         trends = self.env["cq.satisfaction.trend"].sudo().create(rows)
         churn = self._cq_compute_churn(start, end, previous, previous_end, before)
@@ -312,7 +335,9 @@ class CqSatisfactionReview(models.Model):
                 alpha=alpha,
             )
         )
-        self._cq_raise_declines(trends.filtered(lambda t: t.verdict == "decline"))
+        self._cq_raise_declines(
+            trends.filtered(lambda t: t.verdict == "decline"), start
+        )
         if self.churn_rising:
             self.message_post(
                 body=self.env._(
@@ -324,25 +349,25 @@ class CqSatisfactionReview(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    def _cq_raise_declines(self, trends):
+    def _cq_raise_declines(self, trends, start):
         """One weak result per customer (or for all customers) with its
         significant declines; a decline already raised for the period is not
         raised again."""
         Trigger = self.env["cq.satisfaction.trigger"].sudo()
         Reason = self.env["cq.satisfaction.trigger.reason"].sudo()
-        by_partner = {}
-        for trend in trends:
-            raised = Reason.search_count(
+        raised = {
+            (reason.trigger_id.partner_id.id, reason.dimension_id.id)
+            for reason in Reason.search(
                 [
                     ("trigger_id.company_id", "=", self.company_id.id),
-                    ("trigger_id.partner_id", "=", trend.partner_id.id),
-                    ("trigger_id.period_start", "=", self.period_start),
+                    ("trigger_id.period_start", "=", start),
                     ("kind", "=", "decline"),
-                    ("dimension_id", "=", trend.dimension_id.id),
-                ],
-                limit=1,
+                ]
             )
-            if raised:
+        }
+        by_partner = {}
+        for trend in trends:
+            if (trend.partner_id.id, trend.dimension_id.id) in raised:
                 continue
             by_partner.setdefault(trend.partner_id, []).append(
                 {
@@ -366,7 +391,7 @@ class CqSatisfactionReview(models.Model):
                 [
                     ("company_id", "=", self.company_id.id),
                     ("partner_id", "=", partner.id),
-                    ("period_start", "=", self.period_start),
+                    ("period_start", "=", start),
                     ("state", "in", ("proposed", "opened")),
                 ],
                 limit=1,
@@ -374,9 +399,7 @@ class CqSatisfactionReview(models.Model):
             if current:
                 current._cq_add_reasons(reasons)
             else:
-                Trigger._cq_raise(
-                    self.company_id, partner, reasons, period_start=self.period_start
-                )
+                Trigger._cq_raise(self.company_id, partner, reasons, period_start=start)
 
     def _cq_order_groups(self, domain):
         return {
@@ -413,6 +436,7 @@ class CqSatisfactionReview(models.Model):
         not in this one, and quotations of the period that were cancelled or
         expired without an order. Reasons already recorded are kept."""
         company = self.company_id
+        today = company._cq_today()
         now_buyers = self._cq_buyers(start, end)
         previous_buyers = self._cq_buyers(previous, previous_end)
         before_buyers = self._cq_buyers(before, previous - relativedelta(days=1))
@@ -447,7 +471,6 @@ class CqSatisfactionReview(models.Model):
                 ]
             )
         )
-        today = fields.Date.context_today(self)
         no_deal = orders.filtered(
             lambda o: (
                 o.state == "cancel"
@@ -480,7 +503,10 @@ class CqSatisfactionReview(models.Model):
             "lost_count": len(lost),
             "churn_rate": churn_rate,
             "previous_churn_rate": previous_churn,
-            "churn_rising": bool(before_buyers) and churn_rate > previous_churn,
+            # a period not over yet counts its late buyers as lost: no alarm
+            "churn_rising": bool(before_buyers)
+            and churn_rate > previous_churn
+            and end < today,
             "quotation_count": len(orders),
             "no_deal_count": len(no_deal),
             "no_deal_rate": 100.0 * len(no_deal) / len(orders) if orders else 0.0,

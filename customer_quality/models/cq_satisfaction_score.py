@@ -57,7 +57,7 @@ class CqSatisfactionScore(models.Model):
     weight = fields.Float(help="Sum of the weights of the items answered.")
     item_count = fields.Integer("Items answered", aggregator="sum")
     date = fields.Date(required=True, index=True)
-    period_start = fields.Date("Period", required=True, index=True)
+    period_start = fields.Date("Survey period", required=True, index=True)
     entry_method = fields.Selection(
         related="response_id.cq_entry_method", string="Obtained by"
     )

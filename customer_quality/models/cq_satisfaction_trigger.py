@@ -71,7 +71,7 @@ class CqSatisfactionTrigger(models.Model):
     response_id = fields.Many2one("survey.user_input", readonly=True, index=True)
     response_score = fields.Float(related="response_id.cq_score", string="Overall")
     campaign_id = fields.Many2one("cq.satisfaction.campaign", readonly=True, index=True)
-    period_start = fields.Date("Period", readonly=True, index=True)
+    period_start = fields.Date("Survey period", readonly=True, index=True)
     reason_ids = fields.One2many(
         "cq.satisfaction.trigger.reason", "trigger_id", string="Reasons"
     )
@@ -271,7 +271,7 @@ class CqSatisfactionTrigger(models.Model):
                 ],
                 limit=1,
             )
-            if current:
+            if current and current._cq_takes_reasons():
                 current._cq_add_reasons(reasons)
                 continue
             self._cq_raise(
@@ -281,6 +281,15 @@ class CqSatisfactionTrigger(models.Model):
                 response=response,
                 period_start=period_start,
             )
+
+    def _cq_takes_reasons(self):
+        """Still to decide, or its corrective action still runs."""
+        self.ensure_one()
+        return self.state == "proposed" or self.capa_id.state not in (
+            "verified",
+            "closed",
+            "cancelled",
+        )
 
     def _cq_add_reasons(self, reasons):
         """Another answer of the customer confirms the weak result."""
@@ -317,9 +326,13 @@ class CqSatisfactionTrigger(models.Model):
                 for reason in reasons
             ]
         )
-        manager = company.cq_quality_manager_id or company.cq_management_rep_id
-        if company.cq_satisfaction_capa_mode == "open":
-            trigger._cq_open_capa(manager or self.env.ref("base.user_admin"))
+        manager = (
+            company.cq_quality_manager_id
+            | company.cq_management_rep_id
+            | company.cq_general_manager_id
+        ).filtered(lambda u: company in u.company_ids)[:1]
+        if company.cq_satisfaction_capa_mode == "open" and manager:
+            trigger._cq_open_capa(manager, decided_by=False)
         elif manager:
             trigger.activity_schedule(
                 "customer_quality.mail_activity_cq_satisfaction_trigger",
@@ -352,7 +365,9 @@ class CqSatisfactionTrigger(models.Model):
             ),
         }
 
-    def _cq_open_capa(self, leader):
+    def _cq_open_capa(self, leader, decided_by=None):
+        """Open the corrective action led by ``leader``; ``decided_by`` False: the
+        company's rule opened it, nobody decided."""
         self.ensure_one()
         capa = self.env["cq.capa"].sudo().create(self._cq_capa_values(leader))
         capa.message_post_with_source(
@@ -369,7 +384,7 @@ class CqSatisfactionTrigger(models.Model):
         self._cq_set_state(
             "opened",
             capa_id=capa.id,
-            decided_by_id=self.env.user.id,
+            decided_by_id=self.env.user.id if decided_by is None else decided_by,
             decided_date=fields.Datetime.now(),
         )
         self.activity_ids.action_feedback(

@@ -16,12 +16,14 @@ class CqSatisfactionTriggerReason(models.Model):
     company_id = fields.Many2one(related="trigger_id.company_id", store=True)
     kind = fields.Selection(REASON_KINDS, required=True)
     response_id = fields.Many2one(
-        "survey.user_input", string="Answer", index="btree_not_null"
+        "survey.user_input", string="Survey answer", index="btree_not_null"
     )
     dimension_id = fields.Many2one("cq.satisfaction.dimension")
     competitor_id = fields.Many2one("res.partner")
     score = fields.Float(digits=(5, 1))
     reference = fields.Float(
-        digits=(5, 1), help="The threshold, the competitor's score or last period's."
+        "Compared with",
+        digits=(5, 1),
+        help="The threshold, the competitor's score or last period's.",
     )
     note = fields.Char(required=True)

@@ -163,7 +163,7 @@ class ResCompany(models.Model):
     )
     cq_satisfaction_capa_mode = fields.Selection(
         [
-            ("propose", "Propose: the quality manager decides"),
+            ("propose", "Propose: quality decides"),
             ("open", "Open a corrective action at once"),
         ],
         "Weak results",

@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 
 class ResPartner(models.Model):
@@ -40,6 +40,18 @@ class ResPartner(models.Model):
         "or purchasing contact). Empty: a contact whose job position names quality "
         "or purchasing, else the company's own address.",
     )
+
+    @api.constrains("cq_satisfaction_contact_id")
+    def _check_cq_satisfaction_contact(self):
+        for partner in self.filtered("cq_satisfaction_contact_id"):
+            if partner.cq_satisfaction_contact_id.commercial_partner_id != partner:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s does not work for %(customer)s.",
+                        contact=partner.cq_satisfaction_contact_id.display_name,
+                        customer=partner.display_name,
+                    )
+                )
 
     def _cq_satisfaction_contact(self):
         """Who answers the satisfaction survey for this customer company."""

@@ -5,7 +5,8 @@ SCORED_TYPES = ("simple_choice", "multiple_choice", "matrix", "scale")
 
 
 class SurveyQuestion(models.Model):
-    _inherit = "survey.question"
+    _name = "survey.question"
+    _inherit = ["survey.question", "cq.satisfaction.survey.guard"]
 
     cq_is_satisfaction = fields.Boolean(related="survey_id.cq_is_satisfaction")
     cq_dimension_id = fields.Many2one(
@@ -42,6 +43,27 @@ class SurveyQuestion(models.Model):
                 raise ValidationError(
                     self.env._("The weight of %s must be above zero.", question.title)
                 )
+
+    def _cq_guarded_surveys(self):
+        return self.survey_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        surveys = self.env["survey.survey"].browse(
+            [vals.get("survey_id") for vals in vals_list if vals.get("survey_id")]
+        )
+        self._cq_check_survey_editor(surveys)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cq_check_survey_editor()
+        if vals.get("survey_id"):
+            self._cq_check_survey_editor(self.survey_id.browse(vals["survey_id"]))
+        return super().write(vals)
+
+    def unlink(self):
+        self._cq_check_survey_editor()
+        return super().unlink()
 
     def _cq_check_scorable(self):
         """Choice and matrix questions need at least two different ratings among

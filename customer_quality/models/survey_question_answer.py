@@ -1,8 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class SurveyQuestionAnswer(models.Model):
-    _inherit = "survey.question.answer"
+    _name = "survey.question.answer"
+    _inherit = ["survey.question.answer", "cq.satisfaction.survey.guard"]
 
     cq_rating = fields.Float(
         "Rating",
@@ -30,3 +32,34 @@ class SurveyQuestionAnswer(models.Model):
         string="About competitor",
         help="For a matrix row: the competitor it asks about (empty: the question's).",
     )
+
+    def _cq_guarded_surveys(self):
+        return self.question_id.survey_id | self.matrix_question_id.survey_id
+
+    @api.constrains("cq_weight")
+    def _check_cq_weight(self):
+        for answer in self:
+            if answer.cq_weight < 0:
+                raise ValidationError(
+                    self.env._("The weight of %s cannot be negative.", answer.value)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        questions = self.env["survey.question"].browse(
+            [
+                vals.get("question_id") or vals.get("matrix_question_id")
+                for vals in vals_list
+                if vals.get("question_id") or vals.get("matrix_question_id")
+            ]
+        )
+        self._cq_check_survey_editor(questions.survey_id)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cq_check_survey_editor()
+        return super().write(vals)
+
+    def unlink(self):
+        self._cq_check_survey_editor()
+        return super().unlink()

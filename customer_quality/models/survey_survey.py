@@ -1,9 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class SurveySurvey(models.Model):
-    _inherit = "survey.survey"
+    _name = "survey.survey"
+    _inherit = ["survey.survey", "cq.satisfaction.survey.guard"]
 
     cq_is_satisfaction = fields.Boolean(
         "Customer satisfaction survey",
@@ -30,6 +31,45 @@ class SurveySurvey(models.Model):
             survey.cq_dimension_ids = (
                 questions.cq_dimension_id | questions.matrix_row_ids.cq_dimension_id
             )
+
+    def _cq_guarded_surveys(self):
+        return self
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("cq_is_satisfaction") for vals in vals_list):
+            self._cq_check_satisfaction_editor()
+        return super().create(vals_list)
+
+    def _cq_check_satisfaction_editor(self):
+        if not self.env.su and not any(
+            self.env.user.has_group(group)
+            for group in (
+                "customer_quality.group_cq_manager",
+                "survey.group_survey_manager",
+            )
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only quality managers make a survey a customer satisfaction "
+                    "survey."
+                )
+            )
+
+    def write(self, vals):
+        self._cq_check_survey_editor()
+        if vals.get("cq_is_satisfaction"):
+            self._cq_check_satisfaction_editor()
+        if "cq_is_satisfaction" in vals and not vals["cq_is_satisfaction"]:
+            answered = self.filtered("cq_is_satisfaction").user_input_ids
+            if answered:
+                raise UserError(
+                    self.env._(
+                        "%s has customers' answers: it stays a satisfaction survey.",
+                        answered.survey_id[:1].title,
+                    )
+                )
+        return super().write(vals)
 
     def _cq_scored_items(self):
         """(question, matrix row or empty, dimension, weight, competitor) for

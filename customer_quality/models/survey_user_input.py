@@ -1,10 +1,15 @@
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .cq_satisfaction_score import LEVELS, satisfaction_level
+
+_logger = logging.getLogger(__name__)
 
 ENTRY_METHODS = [
     ("web", "Web form (by the customer)"),
@@ -133,6 +138,19 @@ class SurveyUserInput(models.Model):
                 )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_satisfaction_record(self):
+        kept = self.filtered(
+            lambda a: a.cq_is_satisfaction and (a.state == "done" or a.cq_campaign_id)
+        )
+        if kept and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "A customer's satisfaction answer is a record of the quality "
+                    "system: it is kept, with its scores."
+                )
+            )
+
     def _cq_labels(self, names):
         return ", ".join(
             sorted(self._fields[name]._description_string(self.env) for name in names)
@@ -148,7 +166,15 @@ class SurveyUserInput(models.Model):
         )
         if satisfaction:
             satisfaction._cq_score()
-            satisfaction._cq_check_triggers()
+            # the customer's answer is kept whatever happens to the follow-up
+            try:
+                with self.env.cr.savepoint():
+                    satisfaction._cq_check_triggers()
+            except Exception:
+                _logger.exception(
+                    "Weak results of satisfaction answers %s could not be raised",
+                    satisfaction.ids,
+                )
         return result
 
     @api.model
@@ -230,11 +256,13 @@ class SurveyUserInput(models.Model):
             company = response.cq_company_id or response.cq_campaign_id.company_id
             if not company:
                 company = self.env.company
-            date = fields.Date.to_date(response.end_datetime or now)
-            period = (
-                response.cq_campaign_id.date_from
-                or company._cq_satisfaction_period(date)[0]
-            )
+            moment = pytz.utc.localize(response.end_datetime or now)
+            date = moment.astimezone(company._cq_tz()).date()
+            # the period of the company's schedule the campaign (or the answer)
+            # falls in, whatever dates the campaign was given
+            period = company._cq_satisfaction_period(
+                response.cq_campaign_id.date_from or date
+            )[0]
             common = {
                 "response_id": response.id,
                 "survey_id": response.survey_id.id,
@@ -248,30 +276,36 @@ class SurveyUserInput(models.Model):
             if not common["partner_id"]:
                 continue
             for (dimension, competitor), (score, weight, count) in dimensions.items():
+                score = round(score, 2)
                 vals_list.append(
                     dict(
                         common,
                         dimension_id=dimension.id,
                         competitor_id=competitor.id,
-                        score=round(score, 2),
+                        score=score,
                         level=satisfaction_level(score),
                         weight=weight,
                         item_count=count,
                     )
                 )
             if overall is not None:
+                overall = round(overall, 2)
                 vals_list.append(
                     dict(
                         common,
                         is_overall=True,
-                        score=round(overall, 2),
+                        score=overall,
                         level=satisfaction_level(overall),
-                        item_count=sum(c for (_s, _w, c) in dimensions.values()),
+                        item_count=sum(
+                            c
+                            for (_d, competitor), (_s, _w, c) in dimensions.items()
+                            if not competitor
+                        ),
                     )
                 )
             response._cq_write_scoring(
                 {
-                    "cq_score": round(overall, 2) if overall is not None else 0.0,
+                    "cq_score": overall if overall is not None else 0.0,
                     "cq_level": satisfaction_level(overall),
                     "cq_scored_date": now,
                     "cq_company_id": company.id,

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .satisfaction_common import CqSatisfactionCommon
@@ -138,3 +138,140 @@ class TestSatisfactionAccess(CqSatisfactionCommon):
             self.quality.with_user(self.officer).weight = 5.0
         self.quality.with_user(self.quality_manager).weight = 2.0
         self.assertEqual(self.quality.weight, 2.0)
+
+
+@tagged("post_install", "-at_install")
+class TestSatisfactionGuards(CqSatisfactionCommon):
+    """What a reviewer tried from outside, over RPC, as ordinary employees."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.survey_officer = new_test_user(
+            cls.env,
+            "cq_survey_officer",
+            groups="base.group_user,survey.group_survey_user",
+            name="Sam Survey",
+        )
+        cls.sales_user.groups_id = [
+            Command.link(cls.env.ref("survey.group_survey_user").id)
+        ]
+
+    def test_a_survey_officer_cannot_change_a_satisfaction_survey(self):
+        response = self._respond({self.q1: 4})
+        for user in (self.survey_officer, self.officer):
+            with self.subTest(user=user.name):
+                with self.assertRaises(AccessError):
+                    self.survey.with_user(user).write({"cq_is_satisfaction": False})
+                with self.assertRaises(AccessError):
+                    self.q1.with_user(user).write({"cq_weight": 50.0})
+                with self.assertRaises(AccessError):
+                    self._choice(self.q1, 1).with_user(user).write({"cq_rating": 5})
+                with self.assertRaises(AccessError):
+                    self.env["survey.question"].with_user(user).create(
+                        {"survey_id": self.survey.id, "title": "Sneaked in"}
+                    )
+                with self.assertRaises(AccessError):
+                    self.env["survey.survey"].with_user(user).create(
+                        {"title": "My own satisfaction", "cq_is_satisfaction": True}
+                    )
+        with self.assertRaisesRegex(UserError, "stays a satisfaction survey"):
+            self.survey.with_user(self.quality_manager).write(
+                {"cq_is_satisfaction": False}
+            )
+        self.q1.with_user(self.quality_manager).write({"cq_weight": 3.0})
+        self.assertTrue(response.exists())
+
+    def test_a_salesperson_cannot_touch_their_customers_answers(self):
+        response = self._respond({self.q1: 1})
+        mine = response.with_user(self.sales_user)
+        self.assertTrue(mine.cq_score_ids, "they read it")
+        with self.assertRaises(AccessError):
+            mine.unlink()
+        with self.assertRaises(AccessError):
+            mine.write({"state": "in_progress"})
+        with self.assertRaises(AccessError):
+            self.env["survey.user_input"].with_user(self.sales_user).create(
+                {"survey_id": self.survey.id, "partner_id": self.customer.id}
+            )
+        line = response.user_input_line_ids[:1].with_user(self.sales_user)
+        with self.assertRaises(AccessError):
+            line.write({"skipped": True})
+        administrator = new_test_user(
+            self.env,
+            "cq_survey_admin",
+            groups="base.group_user,survey.group_survey_manager",
+            name="Ada Admin",
+        )
+        with self.assertRaises(UserError) as refused:
+            response.with_user(administrator).unlink()
+        self.assertIn("is kept", str(refused.exception))
+        self.assertEqual(response.state, "done")
+
+    def test_a_salesperson_lists_only_their_own_customers(self):
+        campaign = self._campaign(user=self.sales_user)
+        Recipient = self.env["cq.satisfaction.recipient"].with_user(self.sales_user)
+        with self.assertRaises(AccessError):
+            Recipient.create(
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": self.other_customer.id,
+                    "contact_id": self.other_customer.id,
+                }
+            )
+        campaign.with_user(self.sales_user).action_prepare()
+        with self.assertRaises(AccessError):
+            campaign.recipient_ids.with_user(self.sales_user).write(
+                {
+                    "partner_id": self.other_customer.id,
+                    "contact_id": self.other_customer.id,
+                }
+            )
+        self.assertEqual(campaign.recipient_ids.partner_id, self.customer)
+
+    def test_answers_are_the_customers_own(self):
+        campaign = self._campaign()
+        Recipient = self.env["cq.satisfaction.recipient"].with_user(self.officer)
+        with self.assertRaises(ValidationError) as refused:
+            Recipient.create(
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": self.customer.id,
+                    "contact_id": self.other_customer.id,
+                }
+            )
+        self.assertIn("does not work for", str(refused.exception))
+        with self.assertRaises(ValidationError) as refused:
+            Recipient.create(
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": self.contact.id,
+                    "contact_id": self.contact.id,
+                }
+            )
+        self.assertIn("customer company", str(refused.exception))
+        campaign.action_send()
+        wizard = (
+            self.env["cq.satisfaction.entry.wizard"]
+            .with_user(self.officer)
+            .with_context(default_recipient_id=campaign.recipient_ids.id)
+            .create({"method": "paper", "contact_id": self.other_customer.id})
+        )
+        wizard.line_ids.filtered(
+            lambda line: line.question_id == self.q1
+        ).answer_id = self._choice(self.q1, 1)
+        with self.assertRaisesRegex(UserError, "does not work for"):
+            wizard.action_confirm()
+        self.assertEqual(campaign.recipient_ids.status, "sent")
+        with self.assertRaises(ValidationError) as refused:
+            self.customer.cq_satisfaction_contact_id = self.other_customer
+        self.assertIn("does not work for", str(refused.exception))
+
+    def test_the_link_is_quality_s(self):
+        campaign = self._campaign(user=self.sales_user)
+        campaign.with_user(self.sales_user).action_send()
+        with self.assertRaises(AccessError):
+            campaign.recipient_ids.with_user(self.sales_user).read(["survey_url"])
+        self.assertIn(
+            "answer_token", campaign.recipient_ids.with_user(self.officer).survey_url
+        )

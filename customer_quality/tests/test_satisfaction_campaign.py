@@ -144,6 +144,16 @@ class TestSatisfactionCampaign(CqSatisfactionCommon):
         with self.assertRaises(UserError):
             campaign.title = "Renamed"
 
+    def test_a_salesperson_runs_their_campaign_to_the_end(self):
+        campaign = self._campaign(user=self.sales_user)
+        mine = campaign.with_user(self.sales_user)
+        mine.action_send()
+        self._respond({self.q1: 4}, campaign=campaign)
+        mine.invalidate_recordset()
+        self.assertEqual((mine.answered_count, mine.average_score), (1, 75.0))
+        mine.action_close()
+        self.assertEqual(campaign.state, "closed")
+
     def test_a_campaign_with_answers_is_closed_not_cancelled(self):
         campaign = self._campaign()
         self._respond({self.q1: 4}, campaign=campaign)
@@ -396,3 +406,56 @@ class TestSatisfactionPaperEntry(CqSatisfactionCommon):
         with self.assertRaisesRegex(UserError, "no more answers"):
             wizard.action_confirm()
         self.assertTrue(Command)
+
+
+@tagged("post_install", "-at_install")
+class TestSatisfactionRobustness(CqSatisfactionCommon):
+    def test_a_campaign_of_its_own_dates_counts_in_the_schedule_s_period(self):
+        campaign = self._campaign(
+            date_from=date(2026, 8, 15), date_to=date(2026, 11, 30)
+        )
+        response = self._respond({self.q1: 4}, campaign=campaign)
+        self.assertEqual(
+            set(response.cq_score_ids.mapped("period_start")), {date(2026, 7, 1)}
+        )
+
+    def test_moving_the_due_date_moves_the_links_deadline(self):
+        campaign = self._campaign()
+        campaign.action_send()
+        answer = campaign.recipient_ids.sudo().user_input_id
+        # the end of the due day in Shanghai (the company's calendar's zone)
+        self.assertEqual(answer.deadline, campaign._cq_answer_deadline())
+        campaign.date_due = campaign.date_due + timedelta(days=10)
+        self.assertEqual(answer.deadline, campaign._cq_answer_deadline())
+
+    def test_no_quality_manager_no_lost_answer(self):
+        self.company.write(
+            {
+                "cq_satisfaction_capa_mode": "open",
+                "cq_quality_manager_id": False,
+                "cq_management_rep_id": False,
+                "cq_general_manager_id": False,
+            }
+        )
+        response = self._respond({self.q1: 1})
+        self.assertEqual(response.state, "done")
+        trigger = self.env["cq.satisfaction.trigger"].search(
+            [("reason_ids.response_id", "=", response.id)]
+        )
+        self.assertEqual(trigger.state, "proposed", "nobody to lead it: proposed")
+        self.assertFalse(trigger.capa_id)
+
+    def test_a_campaign_with_invitations_is_not_deleted(self):
+        campaign = self._campaign()
+        campaign.action_prepare()
+        form_entry = (
+            self.env["cq.satisfaction.entry.wizard"]
+            .with_context(default_recipient_id=campaign.recipient_ids.id)
+            .create({"method": "interview"})
+        )
+        form_entry.line_ids.filtered(
+            lambda line: line.question_id == self.q1
+        ).answer_id = self._choice(self.q1, 4)
+        form_entry.action_confirm()
+        with self.assertRaisesRegex(UserError, "cancel it instead"):
+            campaign.unlink()

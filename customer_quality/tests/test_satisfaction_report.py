@@ -42,6 +42,14 @@ class TestSatisfactionReports(SatisfactionReportMixin, CqSatisfactionCommon):
         )
         self.assertEqual(content.decode().count('class="cq-box"'), boxes)
 
+    def test_the_campaign_prints_its_paper_form(self):
+        campaign = self._campaign(user=self.sales_user)
+        action = campaign.with_user(self.sales_user).action_print_paper_form()
+        self.assertEqual(
+            action["report_name"], "customer_quality.report_cq_satisfaction_survey"
+        )
+        self.assertEqual(action["context"]["active_ids"], self.survey.ids)
+
     def test_blank_survey_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env.ref("base.module_customer_quality")._update_translations(["zh_CN"])

@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -276,11 +278,13 @@ class TestLostCustomers(CqSatisfactionCommon):
             }
         )
 
+    @freeze_time("2027-01-10 10:00:00")
     def test_churn_and_no_deal_rates(self):
         review = self.env["cq.satisfaction.review"].create(
             {"period_start": H2[0], "company_id": self.books.id}
         )
         review.action_compute()
+        self.assertFalse(review.is_provisional)
         self.assertEqual(
             set(review.lost_customer_ids.partner_id.mapped("name")),
             {"Customer B", "Customer C"},
@@ -299,6 +303,17 @@ class TestLostCustomers(CqSatisfactionCommon):
         )
         self.assertAlmostEqual(review.no_deal_rate, 40.0)
         self.assertIn("Churn is rising", review.message_ids[0].body)
+
+    @freeze_time("2026-12-02 10:00:00")
+    def test_a_period_not_over_is_provisional(self):
+        review = self.env["cq.satisfaction.review"].create(
+            {"period_start": date(2026, 9, 15), "company_id": self.books.id}
+        )
+        review.action_compute()
+        self.assertEqual(review.period_start, H2[0], "the schedule's period")
+        self.assertTrue(review.is_provisional)
+        self.assertEqual(review.lost_count, 2)
+        self.assertFalse(review.churn_rising, "late buyers may still order")
 
     def test_reasons_are_kept_when_analysed_again(self):
         review = self.env["cq.satisfaction.review"].create(

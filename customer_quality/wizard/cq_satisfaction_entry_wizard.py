@@ -98,6 +98,15 @@ class CqSatisfactionEntryWizard(models.TransientModel):
                     recipient.partner_id.display_name,
                 )
             )
+        contact = self.contact_id
+        if contact and contact.commercial_partner_id != recipient.partner_id:
+            raise UserError(
+                self.env._(
+                    "%(contact)s does not work for %(customer)s.",
+                    contact=contact.display_name,
+                    customer=recipient.partner_id.display_name,
+                )
+            )
         answers = self._cq_collect()
         if not any(
             value
@@ -172,7 +181,7 @@ class CqSatisfactionEntryWizardLine(models.TransientModel):
         "survey.question.answer",
         domain="[('question_id', '=', question_id)]",
     )
-    scale_value = fields.Integer("Value")
+    scale_value = fields.Integer("Scale value")
     has_scale_value = fields.Boolean("Answered")
     scale_min = fields.Integer(related="question_id.scale_min")
     scale_max = fields.Integer(related="question_id.scale_max")
