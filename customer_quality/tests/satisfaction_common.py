@@ -107,6 +107,18 @@ class CqSatisfactionCommon(CqCommon):
         )
         cls.row_a, cls.row_b, cls.row_c = cls.q3.matrix_row_ids.sorted("sequence")
         cls.company.cq_satisfaction_survey_id = cls.survey
+        # the demo's own results of the company (its 2026 story) would be counted
+        # in the all-customers cells and the tested family: the tests start from
+        # none (rolled back with the test)
+        cls.env.flush_all()
+        cls.env.cr.execute(
+            "DELETE FROM cq_satisfaction_score WHERE company_id = %s", [cls.company.id]
+        )
+        cls.env.cr.execute(
+            "DELETE FROM cq_satisfaction_trigger WHERE company_id = %s",
+            [cls.company.id],
+        )
+        cls.env.invalidate_all()
         cls.period = cls.company._cq_satisfaction_period(fields.Date.today())
 
     @classmethod

@@ -202,6 +202,7 @@ class TestSatisfactionCampaign(CqSatisfactionCommon):
             return self.env["mail.mail"].search_count(
                 [
                     ("model", "=", "cq.satisfaction.recipient"),
+                    ("res_id", "in", campaign.recipient_ids.ids),
                     ("subject", "ilike", "reminder"),
                 ]
             )
@@ -223,8 +224,22 @@ class TestSatisfactionCampaign(CqSatisfactionCommon):
 @tagged("post_install", "-at_install")
 class TestSatisfactionSchedule(CqSatisfactionCommon):
     def _scheduled(self):
+        """The scheduled campaigns the test's cron runs created (not the demo's)."""
         return self.env["cq.satisfaction.campaign"].search(
-            [("company_id", "=", self.company.id), ("is_scheduled", "=", True)]
+            [
+                ("company_id", "=", self.company.id),
+                ("is_scheduled", "=", True),
+                ("id", "not in", self.before),
+            ]
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.before = (
+            self.env["cq.satisfaction.campaign"]
+            .with_context(active_test=False)
+            .search([])
+            .ids
         )
 
     def test_semiannual_campaign_in_december_once(self):

@@ -36,9 +36,13 @@ class TestSatisfactionReports(SatisfactionReportMixin, CqSatisfactionCommon):
             self.assertIn(title, text)
         for row in survey.question_ids.matrix_row_ids:
             self.assertIn(row.value, text)
-        matrices = survey.question_ids.filtered(lambda q: q.question_type == "matrix")
+        # a box per column of each matrix row and per choice of each question
         boxes = sum(
-            len(q.matrix_row_ids) * len(q.suggested_answer_ids) for q in matrices
+            len(q.matrix_row_ids) * len(q.suggested_answer_ids)
+            if q.question_type == "matrix"
+            else len(q.suggested_answer_ids)
+            for q in survey.question_ids
+            if q.question_type in ("matrix", "simple_choice", "multiple_choice")
         )
         self.assertEqual(content.decode().count('class="cq-box"'), boxes)
 
