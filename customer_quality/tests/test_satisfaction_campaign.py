@@ -394,6 +394,43 @@ class TestSatisfactionPaperEntry(CqSatisfactionCommon):
         self.assertFalse(answer.user_input_line_ids)
         self.assertEqual(answer.state, "new")
 
+    def test_several_answers_where_the_question_takes_them(self):
+        several = self.env["survey.question"].create(
+            {
+                "survey_id": self.survey.id,
+                "title": "Q6 what we do well",
+                "question_type": "multiple_choice",
+                "cq_dimension_id": self.quality.id,
+                "sequence": 6,
+                "suggested_answer_ids": [
+                    Command.create({"value": "Quality", "cq_rating": 5}),
+                    Command.create({"value": "Price", "cq_rating": 3}),
+                    Command.create({"value": "Nothing", "cq_rating": 1}),
+                ],
+            }
+        )
+        campaign = self._campaign()
+        campaign.action_send()
+        wizard = self._wizard(campaign, user=self.officer).save()
+        line = wizard.line_ids.filtered(lambda line: line.question_id == several)
+        self.assertTrue(line.takes_several)
+        line.answer_ids = several.suggested_answer_ids[:2]
+        with self.assertRaisesRegex(UserError, "takes one answer only"):
+            q1 = wizard.line_ids.filtered(lambda line: line.question_id == self.q1)
+            q1.answer_ids = self.q1.suggested_answer_ids[:2]
+            wizard.action_confirm()
+        q1.answer_ids = False
+        wizard.action_confirm()
+        answer = campaign.recipient_ids.sudo().user_input_id
+        self.assertEqual(
+            answer.user_input_line_ids.filtered(
+                lambda line: line.question_id == several
+            ).suggested_answer_id,
+            several.suggested_answer_ids[:2],
+        )
+        # the two answers of the item: (100 + 50) / 2
+        self.assertEqual(answer.cq_score, 75.0)
+
     def test_nothing_rated_is_refused(self):
         campaign = self._campaign()
         campaign.action_send()

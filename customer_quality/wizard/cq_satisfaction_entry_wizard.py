@@ -149,11 +149,14 @@ class CqSatisfactionEntryWizard(models.TransientModel):
         for line in self.line_ids:
             line._cq_check()
             question = line.question_id
+            chosen = (line.answer_id | line.answer_ids).ids
             if question.question_type == "matrix":
                 rows = by_question.setdefault(question, {})
-                if line.answer_id:
-                    rows[line.matrix_row_id.id] = [line.answer_id.id]
-            elif question.question_type in ("simple_choice", "multiple_choice"):
+                if chosen:
+                    rows[line.matrix_row_id.id] = chosen
+            elif question.question_type == "multiple_choice":
+                by_question[question] = chosen or False
+            elif question.question_type == "simple_choice":
                 by_question[question] = line.answer_id.id or False
             elif question.question_type == "scale":
                 by_question[question] = (
@@ -181,11 +184,28 @@ class CqSatisfactionEntryWizardLine(models.TransientModel):
         "survey.question.answer",
         domain="[('question_id', '=', question_id)]",
     )
+    answer_ids = fields.Many2many(
+        "survey.question.answer",
+        "cq_satisfaction_entry_line_answer_rel",
+        string="Chosen answers",
+        domain="[('question_id', '=', question_id)]",
+        help="For a question (or matrix) that takes several answers.",
+    )
+    takes_several = fields.Boolean(compute="_compute_takes_several")
     scale_value = fields.Integer("Scale value")
     has_scale_value = fields.Boolean("Answered")
     scale_min = fields.Integer(related="question_id.scale_min")
     scale_max = fields.Integer(related="question_id.scale_max")
     text_value = fields.Text()
+
+    @api.depends("question_id")
+    def _compute_takes_several(self):
+        for line in self:
+            question = line.question_id
+            line.takes_several = question.question_type == "multiple_choice" or (
+                question.question_type == "matrix"
+                and question.matrix_subtype == "multiple"
+            )
 
     @api.depends("question_id", "matrix_row_id")
     def _compute_item(self):
@@ -210,14 +230,17 @@ class CqSatisfactionEntryWizardLine(models.TransientModel):
             raise UserError(
                 self.env._("%s is not a question of this survey.", self.item)
             )
-        if self.answer_id and self.answer_id.question_id != question:
-            raise UserError(
-                self.env._(
-                    "%(answer)s is not an answer of %(question)s.",
-                    answer=self.answer_id.value,
-                    question=self.item,
+        for answer in self.answer_id | self.answer_ids:
+            if answer.question_id != question:
+                raise UserError(
+                    self.env._(
+                        "%(answer)s is not an answer of %(question)s.",
+                        answer=answer.value,
+                        question=self.item,
+                    )
                 )
-            )
+        if self.answer_ids and not self.takes_several:
+            raise UserError(self.env._("%s takes one answer only.", self.item))
         if (
             question.question_type == "scale"
             and self.has_scale_value
