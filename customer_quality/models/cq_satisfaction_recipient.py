@@ -129,6 +129,7 @@ class CqSatisfactionRecipient(models.Model):
                 campaign = self.env["cq.satisfaction.campaign"].browse(
                     vals.get("campaign_id")
                 )
+                campaign.check_access("write")
                 if campaign.state not in ("draft", "running"):
                     raise UserError(
                         self.env._(

@@ -387,19 +387,7 @@ class CqSatisfactionReview(models.Model):
                 }
             )
         for partner, reasons in by_partner.items():
-            current = Trigger.search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("partner_id", "=", partner.id),
-                    ("period_start", "=", start),
-                    ("state", "in", ("proposed", "opened")),
-                ],
-                limit=1,
-            )
-            if current:
-                current._cq_add_reasons(reasons)
-            else:
-                Trigger._cq_raise(self.company_id, partner, reasons, period_start=start)
+            Trigger._cq_collect(self.company_id, partner, reasons, start)
 
     def _cq_order_groups(self, domain):
         return {

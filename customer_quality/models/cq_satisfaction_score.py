@@ -42,7 +42,9 @@ class CqSatisfactionScore(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
     )
-    salesperson_id = fields.Many2one("res.users", index=True)
+    salesperson_id = fields.Many2one(
+        related="partner_id.user_id", string="Salesperson", store=True, index=True
+    )
     dimension_id = fields.Many2one(
         "cq.satisfaction.dimension",
         index=True,

@@ -261,26 +261,33 @@ class CqSatisfactionTrigger(models.Model):
                 continue
             for reason in reasons:
                 reason["response_id"] = response.id
-            period_start = response.cq_score_ids[:1].period_start
-            current = self.search(
-                [
-                    ("company_id", "=", response.cq_company_id.id),
-                    ("partner_id", "=", response.cq_customer_id.id),
-                    ("period_start", "=", period_start),
-                    ("state", "in", ("proposed", "opened")),
-                ],
-                limit=1,
-            )
-            if current and current._cq_takes_reasons():
-                current._cq_add_reasons(reasons)
-                continue
-            self._cq_raise(
+            self._cq_collect(
                 response.cq_company_id,
                 response.cq_customer_id,
                 reasons,
+                response.cq_score_ids[:1].period_start,
                 response=response,
-                period_start=period_start,
             )
+
+    @api.model
+    def _cq_collect(self, company, customer, reasons, period_start, response=None):
+        """Add ``reasons`` to the customer's weak result of the period while it
+        takes them, else raise a new one."""
+        current = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", customer.id),
+                ("period_start", "=", period_start),
+                ("state", "in", ("proposed", "opened")),
+            ],
+            limit=1,
+        )
+        if current and current._cq_takes_reasons():
+            current._cq_add_reasons(reasons)
+            return current
+        return self._cq_raise(
+            company, customer, reasons, response=response, period_start=period_start
+        )
 
     def _cq_takes_reasons(self):
         """Still to decide, or its corrective action still runs."""

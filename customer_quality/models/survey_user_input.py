@@ -54,9 +54,6 @@ class SurveyUserInput(models.Model):
         store=True,
         index=True,
     )
-    cq_salesperson_id = fields.Many2one(
-        related="cq_customer_id.user_id", string="Salesperson", store=True, index=True
-    )
     cq_score = fields.Float(
         "Satisfaction score", readonly=True, digits=(5, 2), aggregator="avg"
     )
@@ -269,7 +266,6 @@ class SurveyUserInput(models.Model):
                 "campaign_id": response.cq_campaign_id.id,
                 "company_id": company.id,
                 "partner_id": (response.cq_customer_id or response.partner_id).id,
-                "salesperson_id": response.cq_salesperson_id.id,
                 "date": date,
                 "period_start": period,
             }

@@ -133,6 +133,17 @@ class TestSatisfactionAccess(CqSatisfactionCommon):
         with self.assertRaises(AccessError):
             own.with_user(self.sales_user).unlink()
 
+    def test_a_salesperson_adds_no_customer_to_another_s_campaign(self):
+        with self.assertRaises(AccessError):
+            self.env["cq.satisfaction.recipient"].with_user(self.sales_user).create(
+                {
+                    "campaign_id": self.campaign.id,
+                    "partner_id": self.customer.id,
+                    "contact_id": self.customer.id,
+                }
+            )
+        self.assertNotIn(self.customer, self.campaign.sudo().recipient_ids.partner_id)
+
     def test_only_managers_configure_dimensions(self):
         with self.assertRaises(AccessError):
             self.quality.with_user(self.officer).weight = 5.0

@@ -1,6 +1,5 @@
 from datetime import date
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import CqTourMixin
@@ -112,4 +111,3 @@ class TestSatisfactionTour(CqTourMixin, CqSatisfactionCommon, HttpCase):
         self.assertEqual(trigger.state, "opened")
         self.assertEqual(trigger.capa_id.leader_id, self.officer)
         self.assertEqual(trigger.capa_id.partner_id, self.customer)
-        self.assertTrue(Command)

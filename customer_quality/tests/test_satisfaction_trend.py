@@ -140,6 +140,27 @@ class TestSatisfactionTrend(CqSatisfactionCommon):
             1,
         )
 
+    def test_a_decline_after_the_action_is_verified_is_a_new_result(self):
+        self._answers(H1, [(5, 5), (5, 4), (5, 3), (4, None)])
+        self.company.cq_satisfaction_dimension_min = 60.0
+        self._answers(H2, [(2, 3), (2, 5), (1, 4), (2, 2)])
+        Trigger = self.env["cq.satisfaction.trigger"]
+        weak = Trigger.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(weak), 1, "the weak answers of the period: one result")
+        weak.with_user(self.quality_manager).action_open_capa()
+        # its corrective action has been carried out and verified since
+        self.env.cr.execute(
+            "UPDATE cq_capa SET state = 'verified' WHERE id = %s", [weak.capa_id.id]
+        )
+        weak.capa_id.invalidate_recordset(["state"])
+        self._review()
+        declines = Trigger.search(
+            [("partner_id", "=", self.customer.id), ("id", "!=", weak.id)]
+        )
+        self.assertEqual(len(declines), 1, "the decline is a result of its own")
+        self.assertEqual(set(declines.reason_ids.mapped("kind")), {"decline"})
+        self.assertNotIn("decline", weak.reason_ids.mapped("kind"))
+
     def test_too_few_answers_give_no_verdict(self):
         self._answers(H1, [(5, 5), (5, 5), (5, 5)])
         self._answers(H2, [(1, 1), (1, 1)])
