@@ -1,4 +1,5 @@
 from . import cq_document_mixin
+from . import cq_portal_mixin
 from . import cq_category
 from . import cq_team
 from . import cq_deadline_rule
@@ -7,6 +8,7 @@ from . import cq_ticket_deadline
 from . import cq_source_mixin
 from . import cq_composer_mixin
 from . import cq_ticket
+from . import cq_ticket_portal
 from . import cq_ticket_repeat
 from . import res_company
 from . import res_config_settings

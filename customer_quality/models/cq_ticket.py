@@ -172,6 +172,7 @@ class CqTicket(models.Model):
         "mail.activity.mixin",
         "cq.composer.mixin",
         "cq.source.mixin",
+        "cq.portal.mixin",
     ]
     _order = "received_date desc, id desc"
     _check_company_auto = True
@@ -1464,53 +1465,61 @@ class CqTicket(models.Model):
         ticket closes."""
         for ticket in self:
             ticket._cq_check_acceptance_step()
-            ticket._cq_write_workflow(
-                {
-                    "customer_acceptance": "accepted",
-                    "acceptance_date": fields.Datetime.now(),
-                    "acceptance_note": (note or "").strip() or False,
-                }
-            )
-            ticket._cq_close()
+            ticket._cq_record_acceptance(note)
         return True
 
     def action_customer_refuses(self, note):
         """The customer is not satisfied (``note``: with what): reopen the
         investigation and follow up."""
-        note = (note or "").strip()
         for ticket in self:
             ticket._cq_check_acceptance_step()
-            if not note:
-                raise UserError(
-                    self.env._("Write down what the customer is not satisfied with.")
-                )
-            ticket._cq_set_state(
-                "investigating",
-                acceptance_note=note,
-                customer_acceptance="refused",
-                acceptance_date=fields.Datetime.now(),
-                reopen_count=ticket.reopen_count + 1,
-                reopened_date=fields.Datetime.now(),
-                approved_by_id=False,
-                approved_date=False,
-            )
-            ticket.message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    self.env._(
-                        "The customer is not satisfied; the ticket is reopened."
-                    ),
-                    ticket.acceptance_note,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            ticket._cq_schedule(
-                "customer_quality.mail_activity_type_cq_investigate",
-                ticket.user_id,
-                ticket._cq_deadline_of("determination"),
-                note=ticket.acceptance_note,
-            )
+            ticket._cq_record_refusal(note)
         return True
+
+    def _cq_record_acceptance(self, note=False):
+        """The step's writes, once its caller checked who answers: the handler
+        (``action_customer_accepts``) or the customer in the portal."""
+        self.ensure_one()
+        self._cq_write_workflow(
+            {
+                "customer_acceptance": "accepted",
+                "acceptance_date": fields.Datetime.now(),
+                "acceptance_note": (note or "").strip() or False,
+            }
+        )
+        self._cq_close()
+
+    def _cq_record_refusal(self, note):
+        self.ensure_one()
+        note = (note or "").strip()
+        if not note:
+            raise UserError(
+                self.env._("Write down what the customer is not satisfied with.")
+            )
+        self._cq_set_state(
+            "investigating",
+            acceptance_note=note,
+            customer_acceptance="refused",
+            acceptance_date=fields.Datetime.now(),
+            reopen_count=self.reopen_count + 1,
+            reopened_date=fields.Datetime.now(),
+            approved_by_id=False,
+            approved_date=False,
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._("The customer is not satisfied; the ticket is reopened."),
+                self.acceptance_note,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self._cq_schedule(
+            "customer_quality.mail_activity_type_cq_investigate",
+            self.user_id,
+            self._cq_deadline_of("determination"),
+            note=self.acceptance_note,
+        )
 
     def _cq_check_acceptance_step(self):
         if self.state != "replied":

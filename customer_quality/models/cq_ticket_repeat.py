@@ -19,7 +19,7 @@ class CqTicket(models.Model):
     and once investigated with the same cause, is a repeat; it proposes the
     "repeated failure in a short period" serious criterion to quality."""
 
-    _inherit = "cq.ticket"
+    _inherit = "cq.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     product_categ_id = fields.Many2one(
         related="product_id.categ_id", string="Product family", store=True

@@ -41,6 +41,16 @@ class ResPartner(models.Model):
         "or purchasing, else the company's own address.",
     )
 
+    cq_portal_scope = fields.Selection(
+        [("company", "The whole company's"), ("own", "Only their own")],
+        string="Portal users see",
+        default="company",
+        required=True,
+        help="Which complaints, returns and warranty claims the customer's portal "
+        "users see: those of their whole company (colleagues see each other's), "
+        "or only those they reported or are the contact person of.",
+    )
+
     @api.constrains("cq_satisfaction_contact_id")
     def _check_cq_satisfaction_contact(self):
         for partner in self.filtered("cq_satisfaction_contact_id"):
@@ -88,6 +98,53 @@ class ResPartner(models.Model):
             values["contact_id"] = self.id
         return values
 
+    def _cq_delivered_goods(self, limit=200):
+        """What this customer company received from us: its done deliveries
+        (the ``limit`` latest), the products and the lots on them. The portal
+        offers these, and only these, to report about."""
+        self.ensure_one()
+        lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    (
+                        "picking_id.partner_id",
+                        "child_of",
+                        self.commercial_partner_id.id,
+                    ),
+                    ("picking_id.picking_type_code", "=", "outgoing"),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "customer"),
+                ],
+                ["picking_id", "product_id", "lot_id"],
+                ["picking_id:count"],
+            )
+        )
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .browse({picking.id for picking, _product, _lot, _count in lines})
+        )
+        pickings = pickings.sorted(lambda p: (p.date_done, p.id), reverse=True)[:limit]
+        kept = set(pickings.ids)
+        kept_lines = [line for line in lines if line[0].id in kept]
+        return {
+            "pickings": pickings,
+            "products": self.env["product.product"]
+            .sudo()
+            .browse(
+                sorted({product.id for _picking, product, _lot, _count in kept_lines})
+            ),
+            "lots": self.env["stock.lot"]
+            .sudo()
+            .browse(
+                sorted(
+                    {lot.id for _picking, _product, lot, _count in kept_lines if lot}
+                )
+            ),
+        }
+
     def _cq_warranty_claim_defaults(self):
         self.ensure_one()
         return {"partner_id": self.commercial_partner_id.id}
@@ -99,4 +156,14 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only quality managers change a customer's requirements.")
             )
-        return super().write(vals)
+        if "cq_portal_scope" in vals and not (
+            self.env.su or self.env.user.has_group("customer_quality.group_cq_officer")
+        ):
+            raise AccessError(
+                self.env._("Only quality staff change what a customer's portal shows.")
+            )
+        result = super().write(vals)
+        if "cq_portal_scope" in vals:
+            # the portal record rules read it: their cached domains are stale
+            self.env.registry.clear_cache()
+        return result

@@ -27,3 +27,5 @@ from . import test_ticket_wizards
 from . import test_return_hooks
 from . import test_delivered_goods
 from . import test_document_forms
+from . import test_portal_ticket
+from . import test_portal_tour

@@ -1,0 +1,285 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.cq_portal_mixin import PORTAL_MAX_REQUEST
+from ..models.cq_ticket_portal import PORTAL_DEMANDS, PORTAL_FEEDBACK_TYPES
+
+OPEN_TICKET_STATES = ("draft", "assigned", "investigating", "to_approve", "approved")
+
+
+class CqCustomerPortal(CustomerPortal):
+    """The customer's complaints in the portal. Every page reads the
+    documents as the visitor: through the record rules of their company, or
+    with the document's access token; nothing is fetched as the superuser
+    and checked afterwards. What changes a document is a POST with its CSRF
+    token, and the model does it after its own checks."""
+
+    # ------------------------------------------------------------------
+    # Home
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        Ticket = request.env["cq.ticket"]
+        readable = Ticket.has_access("read")
+        if "cq_ticket_count" in counters:
+            values["cq_ticket_count"] = Ticket.search_count([]) if readable else 0
+        if "cq_ticket_answer_count" in counters:
+            values["cq_ticket_answer_count"] = (
+                Ticket.search_count([("state", "=", "replied")]) if readable else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # Complaints: list
+    # ------------------------------------------------------------------
+    def _cq_ticket_sortings(self):
+        return {
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "received_date desc, id desc",
+            },
+            "name": {"label": request.env._("Number"), "order": "name desc"},
+            "state": {
+                "label": request.env._("Status"),
+                "order": "state, received_date desc",
+            },
+        }
+
+    def _cq_ticket_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("In progress"),
+                "domain": [("state", "in", OPEN_TICKET_STATES)],
+            },
+            "answer": {
+                "label": request.env._("Waiting for your answer"),
+                "domain": [("state", "=", "replied")],
+            },
+            "closed": {
+                "label": request.env._("Closed"),
+                "domain": [("state", "in", ("closed", "cancelled"))],
+            },
+        }
+
+    def _cq_ticket_inputs(self):
+        return {
+            "all": {"input": "all", "label": request.env._("Search in all")},
+            "name": {"input": "name", "label": request.env._("Number")},
+            "subject": {"input": "subject", "label": request.env._("Title")},
+            "product": {"input": "product", "label": request.env._("Product")},
+            "lot": {"input": "lot", "label": request.env._("Lot / serial number")},
+        }
+
+    def _cq_ticket_search_domain(self, search_in, search):
+        if not search:
+            return []
+        # the goods are looked up by name for the visitor, who may not read
+        # lots: only the ids found filter their own tickets
+        lots = request.env["stock.lot"].sudo()._search([("name", "ilike", search)])
+        products = (
+            request.env["product.product"].sudo()._search([("name", "ilike", search)])
+        )
+        per_input = {
+            "name": [("name", "ilike", search)],
+            "subject": [("subject", "ilike", search)],
+            "product": [("product_id", "in", products)],
+            "lot": ["|", ("lot_id", "in", lots), ("lot_name", "ilike", search)],
+        }
+        if search_in in per_input:
+            return per_input[search_in]
+        return expression.OR(per_input.values())
+
+    @http.route(
+        ["/my/complaints", "/my/complaints/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def cq_portal_my_tickets(
+        self, page=1, sortby="date", filterby="all", search_in="all", search="", **kw
+    ):
+        Ticket = request.env["cq.ticket"]
+        sortings = self._cq_ticket_sortings()
+        filters = self._cq_ticket_filters()
+        inputs = self._cq_ticket_inputs()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search_in = search_in if search_in in inputs else "all"
+        domain = expression.AND(
+            [
+                filters[filterby]["domain"],
+                self._cq_ticket_search_domain(search_in, search),
+            ]
+        )
+        pager = portal_pager(
+            url="/my/complaints",
+            url_args={
+                "sortby": sortby,
+                "filterby": filterby,
+                "search_in": search_in,
+                "search": search,
+            },
+            total=Ticket.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        tickets = Ticket.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_cq_tickets_history"] = tickets.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                # read as the visitor above; rendered with the fields the
+                # portal shows
+                "tickets": tickets.sudo(),
+                "page_name": "cq_ticket",
+                "pager": pager,
+                "default_url": "/my/complaints",
+                "searchbar_sortings": sortings,
+                "searchbar_filters": filters,
+                "searchbar_inputs": inputs,
+                "sortby": sortby,
+                "filterby": filterby,
+                "search_in": search_in,
+                "search": search,
+            }
+        )
+        return request.render("customer_quality.portal_my_cq_tickets", values)
+
+    # ------------------------------------------------------------------
+    # Complaints: one
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/complaints/<int:ticket_id>"], type="http", auth="public", website=True
+    )
+    def cq_portal_ticket(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access(
+                "cq.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            ticket_sudo,
+            access_token,
+            {
+                "ticket": ticket_sudo,
+                "page_name": "cq_ticket",
+                "message": kw.get("message"),
+                "error": request.session.pop("cq_portal_error", None),
+            },
+            "my_cq_tickets_history",
+            False,
+            **kw,
+        )
+        # the chatter posts through the token: customers reply on tickets they
+        # may read but not write
+        values["token"] = ticket_sudo._portal_ensure_token()
+        return request.render("customer_quality.portal_cq_ticket_page", values)
+
+    @http.route(
+        ["/my/complaints/<int:ticket_id>/answer"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def cq_portal_ticket_answer(
+        self, ticket_id, access_token=None, answer=None, note=None, **kw
+    ):
+        try:
+            ticket_sudo = self._document_check_access(
+                "cq.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = ticket_sudo.get_portal_url() if access_token else ticket_sudo.access_url
+        joiner = "&" if "?" in url else "?"
+        if answer not in ("accepted", "refused"):
+            request.session["cq_portal_error"] = request.env._(
+                "Say whether you accept our reply."
+            )
+            return request.redirect(url)
+        author = request.env.user.partner_id
+        if request.env.user._is_public():
+            author = ticket_sudo.contact_id or ticket_sudo.partner_id
+        try:
+            ticket_sudo._cq_portal_answer(answer == "accepted", note, author)
+        except (UserError, ValidationError) as error:
+            request.session["cq_portal_error"] = error.args[0]
+            return request.redirect(url)
+        return request.redirect(f"{url}{joiner}message={answer}")
+
+    # ------------------------------------------------------------------
+    # Report a problem
+    # ------------------------------------------------------------------
+    def _cq_report_values(self, post, error=None):
+        customer = request.env.user.partner_id.commercial_partner_id
+        goods = customer._cq_delivered_goods()
+        Ticket = request.env["cq.ticket"]
+        types = dict(
+            Ticket._fields["feedback_type"]._description_selection(request.env)
+        )
+        demands = [
+            (name, Ticket._fields[name].get_description(request.env)["string"])
+            for name in PORTAL_DEMANDS
+        ]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "cq_ticket_new",
+                "post": post,
+                "error": error,
+                "feedback_types": [(key, types[key]) for key in PORTAL_FEEDBACK_TYPES],
+                "demands": demands,
+                "pickings": goods["pickings"],
+                "products": goods["products"],
+                "lots": goods["lots"],
+            }
+        )
+        return values
+
+    @http.route(
+        ["/my/complaints/new"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def cq_portal_ticket_new(self, **kw):
+        return request.render(
+            "customer_quality.portal_cq_ticket_new", self._cq_report_values(kw)
+        )
+
+    @http.route(
+        ["/my/complaints/new"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        max_content_length=PORTAL_MAX_REQUEST,
+    )
+    def cq_portal_ticket_submit(self, **post):
+        files = [
+            (upload.filename or "file", upload.read())
+            for upload in request.httprequest.files.getlist("attachments")
+        ]
+        post.pop("attachments", None)
+        try:
+            ticket = request.env["cq.ticket"]._cq_portal_report(post, files)
+        except (UserError, ValidationError) as error:
+            values = self._cq_report_values(post, error=error.args[0])
+            return request.render(
+                "customer_quality.portal_cq_ticket_new", values, status=400
+            )
+        return request.redirect(f"{ticket.access_url}?message=reported")
