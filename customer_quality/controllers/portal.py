@@ -28,6 +28,13 @@ class CqCustomerPortal(CustomerPortal):
         readable = Ticket.has_access("read")
         if "cq_ticket_count" in counters:
             values["cq_ticket_count"] = Ticket.search_count([]) if readable else 0
+        for key, model in (
+            ("cq_return_count", "cq.return"),
+            ("cq_warranty_claim_count", "cq.warranty.claim"),
+        ):
+            if key in counters:
+                Model = request.env[model]
+                values[key] = Model.search_count([]) if Model.has_access("read") else 0
         if "cq_ticket_answer_count" in counters:
             values["cq_ticket_answer_count"] = (
                 Ticket.search_count([("state", "=", "replied")]) if readable else 0
@@ -283,3 +290,169 @@ class CqCustomerPortal(CustomerPortal):
                 "customer_quality.portal_cq_ticket_new", values, status=400
             )
         return request.redirect(f"{ticket.access_url}?message=reported")
+
+    # ------------------------------------------------------------------
+    # Returns and warranty claims: read, follow, reply in the chatter
+    # ------------------------------------------------------------------
+    def _cq_document_list(self, model, url, template, page, sortby, filterby, kw):
+        """A list page of ``model``, read as the visitor, with its sortings and
+        filters; the searchable fields are the number and the goods."""
+        Model = request.env[model]
+        date_field = {"cq.return": "date", "cq.warranty.claim": "claim_date"}[model]
+        sortings = {
+            "date": {
+                "label": request.env._("Newest"),
+                "order": f"{date_field} desc, id desc",
+            },
+            "name": {"label": request.env._("Number"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
+        }
+        finished = ("done", "closed", "cancelled")
+        filters = {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("In progress"),
+                "domain": [("state", "not in", finished)],
+            },
+            "closed": {
+                "label": request.env._("Finished"),
+                "domain": [("state", "in", finished)],
+            },
+        }
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search = (kw.get("search") or "").strip()
+        domain = list(filters[filterby]["domain"])
+        if search:
+            products = (
+                request.env["product.product"]
+                .sudo()
+                ._search([("name", "ilike", search)])
+            )
+            lots = request.env["stock.lot"].sudo()._search([("name", "ilike", search)])
+            goods = ["|", ("product_id", "in", products), ("lot_id", "in", lots)]
+            if model == "cq.return":
+                # the visitor reads no return lines: only the ids found filter
+                # their own returns
+                lines = (
+                    request.env["cq.return.line"]
+                    .sudo()
+                    .search_fetch(goods, ["return_id"])
+                )
+                goods = [("id", "in", lines.return_id.ids)]
+            domain = expression.AND([domain, ["|", ("name", "ilike", search), *goods]])
+        pager = portal_pager(
+            url=url,
+            url_args={"sortby": sortby, "filterby": filterby, "search": search},
+            total=Model.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        records = Model.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session[f"my_{Model._table}_history"] = records.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "records": records.sudo(),
+                "page_name": Model._table,
+                "pager": pager,
+                "default_url": url,
+                "searchbar_sortings": sortings,
+                "searchbar_filters": filters,
+                "searchbar_inputs": {
+                    "all": {
+                        "input": "all",
+                        "label": request.env._("Number, product or lot"),
+                    }
+                },
+                "search_in": "all",
+                "sortby": sortby,
+                "filterby": filterby,
+                "search": search,
+            }
+        )
+        return request.render(template, values)
+
+    def _cq_document_page(self, model, record_id, access_token, template, kw):
+        try:
+            record_sudo = self._document_check_access(
+                model, record_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            record_sudo,
+            access_token,
+            {"record": record_sudo, "page_name": record_sudo._table},
+            f"my_{record_sudo._table}_history",
+            False,
+            **kw,
+        )
+        values["token"] = record_sudo._portal_ensure_token()
+        return request.render(template, values)
+
+    @http.route(
+        ["/my/returns", "/my/returns/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def cq_portal_my_returns(self, page=1, sortby="date", filterby="all", **kw):
+        return self._cq_document_list(
+            "cq.return",
+            "/my/returns",
+            "customer_quality.portal_my_cq_returns",
+            page,
+            sortby,
+            filterby,
+            kw,
+        )
+
+    @http.route(
+        ["/my/returns/<int:return_id>"], type="http", auth="public", website=True
+    )
+    def cq_portal_return(self, return_id, access_token=None, **kw):
+        return self._cq_document_page(
+            "cq.return",
+            return_id,
+            access_token,
+            "customer_quality.portal_cq_return_page",
+            kw,
+        )
+
+    @http.route(
+        ["/my/warranty-claims", "/my/warranty-claims/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def cq_portal_my_claims(self, page=1, sortby="date", filterby="all", **kw):
+        return self._cq_document_list(
+            "cq.warranty.claim",
+            "/my/warranty-claims",
+            "customer_quality.portal_my_cq_claims",
+            page,
+            sortby,
+            filterby,
+            kw,
+        )
+
+    @http.route(
+        ["/my/warranty-claims/<int:claim_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def cq_portal_claim(self, claim_id, access_token=None, **kw):
+        return self._cq_document_page(
+            "cq.warranty.claim",
+            claim_id,
+            access_token,
+            "customer_quality.portal_cq_claim_page",
+            kw,
+        )

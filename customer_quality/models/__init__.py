@@ -18,6 +18,7 @@ from . import sale_order
 from . import stock_picking
 from . import cq_return
 from . import cq_return_line
+from . import cq_return_portal
 from . import stock_move
 from . import stock_rule
 from . import stock_warehouse
@@ -27,6 +28,7 @@ from . import stock_scrap
 from . import product_product
 from . import cq_warranty_term
 from . import cq_warranty_claim
+from . import cq_warranty_claim_portal
 from . import cq_warranty_claim_cost
 from . import product_category
 from . import product_template

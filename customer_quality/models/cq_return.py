@@ -36,6 +36,7 @@ class CqReturn(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "cq.composer.mixin",
+        "cq.portal.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True

@@ -87,7 +87,12 @@ class CqWarrantyClaim(models.Model):
 
     _name = "cq.warranty.claim"
     _description = "Warranty Claim"
-    _inherit = ["cq.document.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "cq.document.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "cq.portal.mixin",
+    ]
     _order = "claim_date desc, id desc"
     _check_company_auto = True
     _cq_sequence_code = "cq.warranty.claim"

@@ -55,7 +55,7 @@ TEXT_FIELD = {
 
 
 # the documents a customer's portal users read
-PORTAL_MODELS = ("cq.ticket",)
+PORTAL_MODELS = ("cq.ticket", "cq.return", "cq.warranty.claim")
 
 
 @tagged("post_install", "-at_install")
@@ -440,7 +440,7 @@ class TestDocumentSkeleton(CqReturnCommon):
                         # never written (test_portal_* tests the rest)
                         found = self.env[model_name].with_user(user).search([])
                         self.assertEqual(
-                            found.sudo().commercial_partner_id
+                            found.sudo().partner_id.commercial_partner_id
                             - user.commercial_partner_id,
                             self.env["res.partner"],
                         )

@@ -211,18 +211,22 @@ class TestReturnAccess(CqReturnCommon):
         draft.with_user(self.sales_user).unlink()  # a draft of their own
         self.assertFalse(draft.exists())
 
-    def test_portal_user_has_no_access(self):
+    def test_portal_user_reads_only_and_little(self):
         portal = new_test_user(
             self.env, "cq_portal", groups="base.group_portal", name="Pat Portal"
         )
         portal.partner_id.parent_id = self.customer
         rma = self._return(1)
         Return = self.env["cq.return"].with_user(portal)
-        self.assertFalse(Return.has_access("read"))
+        # the customer's portal user reads its returns (the portal's tests
+        # show the pages), never their lines nor the internal fields
+        self.assertEqual(Return.search([]), rma)
         with self.assertRaises(AccessError):
-            Return.search([])
+            rma.with_user(portal).read(["nc_description"])
         with self.assertRaises(AccessError):
-            rma.with_user(portal).read(["name"])
+            rma.with_user(portal).line_ids.read(["quantity"])
+        with self.assertRaises(AccessError):
+            rma.with_user(portal).write({"description": "<p>mine</p>"})
         with self.assertRaises(AccessError):
             Return.create(
                 {
