@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
@@ -9,6 +9,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from ..models.cq_portal_mixin import PORTAL_MAX_REQUEST
 from ..models.cq_ticket_portal import PORTAL_DEMANDS, PORTAL_FEEDBACK_TYPES
 
+# the replies waiting for the customer's answer
+ANSWER_DOMAIN = [("state", "=", "replied"), ("customer_acceptance", "!=", "accepted")]
 OPEN_TICKET_STATES = ("draft", "assigned", "investigating", "to_approve", "approved")
 
 
@@ -35,11 +37,44 @@ class CqCustomerPortal(CustomerPortal):
             if key in counters:
                 Model = request.env[model]
                 values[key] = Model.search_count([]) if Model.has_access("read") else 0
+        if "cq_survey_count" in counters:
+            values["cq_survey_count"] = len(self._cq_surveys_to_fill())
         if "cq_ticket_answer_count" in counters:
             values["cq_ticket_answer_count"] = (
-                Ticket.search_count([("state", "=", "replied")]) if readable else 0
+                Ticket.search_count(ANSWER_DOMAIN) if readable else 0
             )
         return values
+
+    def _cq_surveys_to_fill(self):
+        """The satisfaction surveys sent to the visitor and not answered yet.
+        Each is the visitor's own answer (its contact is their partner), opened
+        by its own token like the link of the invitation."""
+        user = request.env.user
+        if user._is_public():
+            return request.env["survey.user_input"]
+        now = fields.Datetime.now()
+        return (
+            request.env["survey.user_input"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", user.partner_id.id),
+                    ("cq_campaign_id.state", "=", "running"),
+                    ("state", "!=", "done"),
+                    "|",
+                    ("deadline", "=", False),
+                    ("deadline", ">", now),
+                ]
+            )
+        )
+
+    @http.route(["/my/surveys"], type="http", auth="user", website=True)
+    def cq_portal_my_surveys(self, **kw):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {"answers": self._cq_surveys_to_fill(), "page_name": "cq_surveys"}
+        )
+        return request.render("customer_quality.portal_my_cq_surveys", values)
 
     # ------------------------------------------------------------------
     # Complaints: list
@@ -66,7 +101,7 @@ class CqCustomerPortal(CustomerPortal):
             },
             "answer": {
                 "label": request.env._("Waiting for your answer"),
-                "domain": [("state", "=", "replied")],
+                "domain": ANSWER_DOMAIN,
             },
             "closed": {
                 "label": request.env._("Closed"),

@@ -1526,13 +1526,19 @@ class CqTicket(models.Model):
             raise UserError(self.env._("%s has not been answered yet.", self.name))
         self._cq_ensure_can("record_acceptance")
 
-    def _cq_close(self):
+    def _cq_waits_for_capa(self):
+        """A serious complaint closes once its corrective action is verified
+        effective, or once a quality manager recorded why it closes first."""
         self.ensure_one()
-        if (
+        return (
             self.severity == "serious"
             and not self._cq_capa_effective()
             and not self.capa_waived_date
-        ):
+        )
+
+    def _cq_close(self):
+        self.ensure_one()
+        if self._cq_waits_for_capa():
             raise UserError(
                 self.env._(
                     "%s is a serious complaint: it closes once its corrective action "

@@ -192,7 +192,7 @@ class CqTicket(models.Model):
         the route checked that the caller is the customer (record rules or
         the access token) and calls this on the checked record."""
         self.ensure_one()
-        if self.state != "replied":
+        if self.state != "replied" or self.customer_acceptance == "accepted":
             raise UserError(
                 self.env._(
                     "%s is not waiting for your answer: our reply has not been sent, "
@@ -206,7 +206,24 @@ class CqTicket(models.Model):
         with self.env.cr.savepoint():
             if note:
                 self._cq_portal_post(plaintext2html(note), author)
-            if accepted:
+            if accepted and self._cq_waits_for_capa():
+                # the customer's word is kept; the ticket closes with its 8D
+                self._cq_write_workflow(
+                    {
+                        "customer_acceptance": "accepted",
+                        "acceptance_date": fields.Datetime.now(),
+                        "acceptance_note": note or False,
+                    }
+                )
+                self.message_post(
+                    body=self.env._(
+                        "The customer accepts the reply in the portal: the ticket "
+                        "closes once its corrective action is verified effective."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                    partner_ids=self.user_id.partner_id.ids,
+                )
+            elif accepted:
                 self._cq_record_acceptance(note)
             else:
                 self._cq_record_refusal(note)

@@ -1,7 +1,8 @@
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from .satisfaction_common import CqSatisfactionCommon
 from .test_portal_ticket import CqPortalCommon
 
 
@@ -138,3 +139,37 @@ class TestPortalDocuments(CqPortalCommon, HttpCase):
             .with_user(self.stranger)
             .search([("id", "=", self.claim.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSurveys(CqSatisfactionCommon, HttpCase):
+    """The satisfaction surveys sent to a customer's contact wait for them in
+    the portal, until answered."""
+
+    def test_the_survey_sent_waits_until_answered(self):
+        portal_user = new_test_user(
+            self.env,
+            "cq_portal_survey",
+            groups="base.group_portal",
+            partner_id=self.contact.id,
+        )
+        other = new_test_user(self.env, "cq_portal_other", groups="base.group_portal")
+        campaign = self._campaign()
+        campaign.action_prepare()
+        campaign.recipient_ids.contact_id = self.contact
+        campaign.action_send()
+        answer = campaign.recipient_ids.sudo().user_input_id
+        self.assertTrue(answer)
+        self.authenticate(other.login, other.login)
+        self.assertNotIn(answer.access_token, self.url_open("/my/surveys").text)
+        self.authenticate(portal_user.login, portal_user.login)
+        page = self.url_open("/my/surveys")
+        self.assertIn(answer.get_start_url(), page.text.replace("&amp;", "&"))
+        self.assertEqual(
+            self.make_jsonrpc_request(
+                "/my/counters", {"counters": ["cq_survey_count"]}
+            ),
+            {"cq_survey_count": 1},
+        )
+        answer.sudo()._mark_done()
+        self.assertNotIn(answer.access_token, self.url_open("/my/surveys").text)

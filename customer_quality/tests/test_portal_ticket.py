@@ -1,6 +1,7 @@
 import base64
 import os
 import re
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -445,6 +446,22 @@ class TestPortalTicketAnswer(CqPortalCommon, HttpCase):
         self.assertEqual(self.ticket.acceptance_note, "Fine, thank you.")
         said = self.ticket.message_ids.filtered(lambda m: m.author_id == self.contact)
         self.assertIn("Fine, thank you.", said.body)
+
+    def test_a_serious_complaint_keeps_the_acceptance_until_its_8d(self):
+        Ticket = type(self.env["cq.ticket"])
+        with patch.object(Ticket, "_cq_waits_for_capa", lambda self: True):
+            response = self._answer(self.portal_user, "accepted", "OK for us.")
+            self.assertIn("message=accepted", response.headers["Location"])
+            self.ticket.invalidate_recordset()
+            self.assertEqual(self.ticket.state, "replied", "closes with its 8D")
+            self.assertEqual(self.ticket.customer_acceptance, "accepted")
+            self.assertEqual(self.ticket.acceptance_note, "OK for us.")
+            page = self.url_open(f"/my/complaints/{self.ticket.id}")
+            self.assertIn("once our corrective action is verified", page.text)
+            self.assertNotIn("o_cq_portal_answer", page.text, "answered once")
+            self._answer(self.portal_user, "refused", "Changed my mind")
+            self.ticket.invalidate_recordset()
+            self.assertEqual(self.ticket.customer_acceptance, "accepted")
 
     def test_not_satisfied_reopens_and_needs_a_reason(self):
         self._answer(self.portal_user, "refused", "")
