@@ -205,6 +205,8 @@ class CqCustomerPortal(CustomerPortal):
         ["/my/complaints/<int:ticket_id>"], type="http", auth="public", website=True
     )
     def cq_portal_ticket(self, ticket_id, access_token=None, **kw):
+        for alert in ("error", "warning", "success"):
+            kw.pop(alert, None)
         try:
             ticket_sudo = self._document_check_access(
                 "cq.ticket", ticket_id, access_token=access_token
@@ -224,9 +226,6 @@ class CqCustomerPortal(CustomerPortal):
             False,
             **kw,
         )
-        # the chatter posts through the token: customers reply on tickets they
-        # may read but not write
-        values["token"] = ticket_sudo._portal_ensure_token()
         return request.render("customer_quality.portal_cq_ticket_page", values)
 
     @http.route(
@@ -246,6 +245,13 @@ class CqCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         url = ticket_sudo.get_portal_url() if access_token else ticket_sudo.access_url
+        if request.env.user._is_internal():
+            # our staff record the customer's answer in the back office, as
+            # the handler of the ticket
+            request.session["cq_portal_error"] = request.env._(
+                "Record the customer's answer in the back office."
+            )
+            return request.redirect(url)
         joiner = "&" if "?" in url else "?"
         if answer not in ("accepted", "refused"):
             request.session["cq_portal_error"] = request.env._(
@@ -414,6 +420,8 @@ class CqCustomerPortal(CustomerPortal):
         return request.render(template, values)
 
     def _cq_document_page(self, model, record_id, access_token, template, kw):
+        for alert in ("error", "warning", "success"):
+            kw.pop(alert, None)
         try:
             record_sudo = self._document_check_access(
                 model, record_id, access_token=access_token
@@ -428,7 +436,6 @@ class CqCustomerPortal(CustomerPortal):
             False,
             **kw,
         )
-        values["token"] = record_sudo._portal_ensure_token()
         return request.render(template, values)
 
     @http.route(

@@ -80,7 +80,7 @@ class CqDocumentMixin(models.AbstractModel):
         """Fields any locked record keeps editable: its archive flag and colour,
         and its chatter and activities (messages are posted on finished records
         too)."""
-        names = {"active", "color"}
+        names = {"active", "color", "access_token"}
         for mixin in ("mail.thread", "mail.thread.cc", "mail.activity.mixin"):
             if isinstance(self, self.pool[mixin]):
                 names |= set(self.pool[mixin]._fields)

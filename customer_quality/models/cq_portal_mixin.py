@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools.mimetypes import guess_mimetype
 
 # what a customer may attach to what they send from the portal: photos and PDF
@@ -19,6 +20,18 @@ PORTAL_MAX_FILES = 5
 PORTAL_MAX_FILE_SIZE = 10 * 1024 * 1024
 # the request that carries them: the files and the form around them
 PORTAL_MAX_REQUEST = PORTAL_MAX_FILES * PORTAL_MAX_FILE_SIZE + 1024 * 1024
+# what the chatter's data must not give a customer, whatever their access
+# (record rules or the mailed token): activities and their notes, scheduled
+# notes, every file of the document (internal drafts too), the followers
+PORTAL_HIDDEN_THREAD_DATA = frozenset(
+    {
+        "activities",
+        "attachments",
+        "followers",
+        "scheduledMessages",
+        "suggestedRecipients",
+    }
+)
 # how many documents one portal user sends in a while
 PORTAL_SUBMIT_LIMIT = 5
 PORTAL_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -37,7 +50,6 @@ PORTAL_COMMON_FIELDS = frozenset(
         "create_date",
         "write_date",
         "access_url",
-        "access_token",
         "access_warning",
         "message_ids",
         "website_message_ids",
@@ -64,6 +76,9 @@ class CqPortalMixin(models.AbstractModel):
     _name = "cq.portal.mixin"
     _description = "Customer Quality Portal Document"
     _inherit = ["portal.mixin"]
+    # the customer posts in the chatter of what they may read (the portal
+    # user through the record rules; without an account, the mailed token)
+    _mail_post_access = "read"
 
     # the document's page in the portal, without the id
     _cq_portal_route = "/my/home"
@@ -203,6 +218,79 @@ class CqPortalMixin(models.AbstractModel):
                 )
             )
         return super().check_field_access_rights(operation, field_names)
+
+    def _cq_portal_check_names(self, names):
+        """Refuse searching, grouping or sorting on a field the customer may
+        not read: the result would tell its value."""
+        readable = self._cq_portal_readable() | {"id"}
+        hidden = sorted({name for name in names if name and name not in readable})
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "The fields %(fields)s of %(document)s are kept by our staff.",
+                    fields=", ".join(hidden),
+                    document=self._description,
+                )
+            )
+
+    @api.model
+    def _cq_order_names(self, order):
+        return [
+            part.strip().split(" ")[0].split(".")[0]
+            for part in (order or "").split(",")
+            if part.strip()
+        ]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self._cq_portal_restricted():
+            self._cq_portal_check_names(
+                [
+                    leaf[0].split(".")[0]
+                    for leaf in expression.normalize_domain(list(domain))
+                    if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
+                ]
+                + self._cq_order_names(order)
+            )
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        if self._cq_portal_restricted():
+            names = [spec.split(":")[0].split(".")[0] for spec in groupby]
+            names += [spec.split(":")[0] for spec in aggregates if spec != "__count"]
+            names += [
+                leaf[0].split(":")[0]
+                for leaf in expression.normalize_domain(list(having or []))
+                if isinstance(leaf, (list, tuple))
+                and isinstance(leaf[0], str)
+                and leaf[0] != "__count"
+            ]
+            names += [
+                name
+                for name in self._cq_order_names(order)
+                if name.split(":")[0] != "__count"
+            ]
+            self._cq_portal_check_names([name.split(":")[0] for name in names])
+        return super()._read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+        if request_list and not self.env.user._is_internal():
+            request_list = [
+                item for item in request_list if item not in PORTAL_HIDDEN_THREAD_DATA
+            ]
+        return super()._thread_to_store(store, fields=fields, request_list=request_list)
 
     def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
         if self._cq_portal_restricted():

@@ -32,11 +32,11 @@ class CqReturn(models.Model):
     _name = "cq.return"
     _description = "Return Authorisation"
     _inherit = [
+        "cq.portal.mixin",
         "cq.document.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "cq.composer.mixin",
-        "cq.portal.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True

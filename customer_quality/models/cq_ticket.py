@@ -166,13 +166,14 @@ class CqTicket(models.Model):
 
     _name = "cq.ticket"
     _description = "Customer Quality Ticket"
+    # the portal's restrictions first, before mail.thread's defaults
     _inherit = [
+        "cq.portal.mixin",
         "cq.document.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",
         "cq.composer.mixin",
         "cq.source.mixin",
-        "cq.portal.mixin",
     ]
     _order = "received_date desc, id desc"
     _check_company_auto = True
@@ -855,6 +856,7 @@ class CqTicket(models.Model):
             # once approved, the reply itself is the first reply
             ticket.can_acknowledge = (
                 starts("acknowledge")
+                and user._is_internal()
                 and state != "approved"
                 and not ticket.first_reply_date
             )

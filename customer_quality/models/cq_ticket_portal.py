@@ -129,6 +129,8 @@ class CqTicket(models.Model):
         quantity = self._cq_portal_quantity(post.get("defective_qty"))
         if quantity and not product:
             raise UserError(self.env._("Say which product the quantity is of."))
+        # the files first: a refused report takes no number
+        Ticket._cq_portal_check_files(files)
         company = picking.company_id or user.company_id
         values = {
             "name": "/",
@@ -164,7 +166,7 @@ class CqTicket(models.Model):
         raw = (post.get(name) or "").strip()
         if not raw:
             return allowed.browse()
-        if not raw.isdigit() or int(raw) not in allowed.ids:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in allowed.ids:
             raise UserError(
                 self.env._(
                     "Choose the %(what)s among what you received from us.",

@@ -88,10 +88,10 @@ class CqWarrantyClaim(models.Model):
     _name = "cq.warranty.claim"
     _description = "Warranty Claim"
     _inherit = [
+        "cq.portal.mixin",
         "cq.document.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "cq.portal.mixin",
     ]
     _order = "claim_date desc, id desc"
     _check_company_auto = True

@@ -212,6 +212,80 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
                 {"subject": "Direct", "partner_id": self.customer.id}
             )
 
+    def test_no_search_group_or_sort_tells_a_hidden_field(self):
+        self.ticket.complained_user_ids = self.sales_user
+        Ticket = self.env["cq.ticket"].with_user(self.portal_user)
+        probes = [
+            lambda: Ticket.search_count(
+                [("complained_user_ids.name", "ilike", "Sally")]
+            ),
+            lambda: Ticket.search([("capa_ids", "!=", False)]),
+            lambda: Ticket.search([("activity_state", "=", "overdue")]),
+            lambda: Ticket.search([("root_cause", "ilike", "Shim")]),
+            lambda: Ticket.search([], order="severity desc"),
+            lambda: Ticket.read_group([], ["__count"], ["complained_user_ids"]),
+            lambda: Ticket._read_group([], ["user_id"], ["__count"]),
+            lambda: Ticket._read_group([], [], ["decision_amount:sum"]),
+        ]
+        for index, probe in enumerate(probes):
+            with self.subTest(probe=index), self.assertRaises(AccessError):
+                probe()
+        # what the customer may read they may search on
+        self.assertEqual(
+            Ticket.search([("lot_id", "=", self.lot.id), ("state", "=", "draft")]),
+            self.ticket,
+        )
+
+    def test_the_chatter_data_keeps_our_side_inside(self):
+        self.ticket.activity_schedule(
+            "mail.mail_activity_data_todo",
+            note="Ask the supplier about the shim batch",
+            user_id=self.officer.id,
+        )
+        self.env["ir.attachment"].create(
+            {
+                "name": "internal-8d-draft.pdf",
+                "raw": PDF,
+                "res_model": "cq.ticket",
+                "res_id": self.ticket.id,
+            }
+        )
+        request = ["activities", "attachments", "followers", "scheduledMessages"]
+        for user in (self.portal_user, None):
+            with self.subTest(user=user and user.login):
+                self.authenticate(user and user.login, user and user.login)
+                data = self.make_jsonrpc_request(
+                    "/mail/thread/data",
+                    {
+                        "thread_model": "cq.ticket",
+                        "thread_id": self.ticket.id,
+                        "request_list": request,
+                        "token": self.ticket._portal_ensure_token(),
+                    },
+                )
+                self.assertNotIn("shim batch", str(data))
+                self.assertNotIn("internal-8d-draft", str(data))
+                self.assertNotIn(self.officer.email or "@officer", str(data))
+
+    def test_a_closed_ticket_opens_and_mails_without_a_token_yet(self):
+        self.env.cr.execute(
+            "UPDATE cq_ticket SET state = 'cancelled', access_token = NULL "
+            "WHERE id = %s",
+            [self.ticket.id],
+        )
+        self.ticket.invalidate_recordset()
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        response = self._page(self.ticket)
+        self.assertShown(response, self.ticket)
+        # a message emailed to the customer makes its token
+        self.ticket.message_subscribe(partner_ids=self.contact.ids)
+        self.ticket.message_post(
+            body="We keep this on file.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertTrue(self.ticket.access_token)
+
     def test_the_chatter_shows_no_internal_note(self):
         draft = self.env["ir.attachment"].create(
             {
@@ -494,11 +568,22 @@ class TestPortalTicketAnswer(CqPortalCommon, HttpCase):
         self.assertEqual(self.ticket.state, "replied")
         with self.assertRaises(AccessError):
             self.ticket.with_user(self.portal_user).action_customer_accepts()
-
-    def test_the_mailed_link_answers_without_an_account(self):
-        token = self.ticket._portal_ensure_token()
-        response = self._answer(None, "accepted", token=token)
-        self.assertIn("message=accepted", response.headers["Location"])
+        # our own staff answer for the customer in the back office only
+        response = self._answer(self.sales_user, "accepted")
         self.ticket.invalidate_recordset()
-        self.assertEqual(self.ticket.state, "closed")
-        self.assertEqual(self.ticket.customer_acceptance, "accepted")
+        self.assertEqual(self.ticket.state, "replied")
+
+    def test_a_customer_message_marks_no_step(self):
+        # as the chatter's route posts: the customer's thread, as sudo, with
+        # the context the client sent
+        ticket = self.colleague_ticket.with_user(self.colleague).sudo()
+        with self.assertRaises(AccessError):
+            ticket.with_context(cq_mark_acknowledged=True).message_post(
+                body="Any news?", message_type="comment"
+            )
+        self.assertFalse(self.colleague_ticket.first_reply_date)
+        self.assertFalse(
+            self.colleague_ticket.deadline_ids.filtered(
+                lambda d: d.kind == "first_reply"
+            ).date_met
+        )

@@ -10,3 +10,10 @@ def migrate(cr, version):
     subtype = env.ref("customer_quality.mt_cq_ticket_serious", raise_if_not_found=False)
     if subtype:
         subtype.internal = True
+    # the documents customers open in the portal, closed ones included, carry
+    # their access token from now on (their mails' links are made of it)
+    for table in ("cq_ticket", "cq_return", "cq_warranty_claim"):
+        cr.execute(
+            f"UPDATE {table} SET access_token = gen_random_uuid()::text "  # noqa: S608
+            "WHERE access_token IS NULL"
+        )
