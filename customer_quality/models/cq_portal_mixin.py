@@ -285,6 +285,16 @@ class CqPortalMixin(models.AbstractModel):
             domain, groupby, aggregates, having, offset, limit, order
         )
 
+    def message_post(self, **kwargs):
+        # what a customer writes is a message to us, never one of our internal
+        # notes (the chatter's route lets the client choose the subtype)
+        if not self.env.user._is_internal() and kwargs.get("subtype_xmlid") not in (
+            None,
+            "mail.mt_comment",
+        ):
+            kwargs["subtype_xmlid"] = "mail.mt_comment"
+        return super().message_post(**kwargs)
+
     def _thread_to_store(self, store, /, *, fields=None, request_list=None):
         if request_list and not self.env.user._is_internal():
             request_list = [

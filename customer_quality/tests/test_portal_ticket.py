@@ -267,6 +267,26 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
                 self.assertNotIn("internal-8d-draft", str(data))
                 self.assertNotIn(self.officer.email or "@officer", str(data))
 
+    def test_a_customer_writes_no_internal_note(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "cq.ticket",
+                "thread_id": self.ticket.id,
+                "post_data": {
+                    "body": "Looks like a note of yours",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_note",
+                },
+            },
+        )
+        message = self.ticket.message_ids.filtered(
+            lambda m: "Looks like a note" in (m.body or "")
+        )
+        self.assertEqual(message.author_id, self.contact)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+
     def test_a_closed_ticket_opens_and_mails_without_a_token_yet(self):
         self.env.cr.execute(
             "UPDATE cq_ticket SET state = 'cancelled', access_token = NULL "
