@@ -135,8 +135,19 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
         listing = self._get("/my/complaints")
         self.assertIn(self.colleague_ticket.name, listing.text)
         self.assertNotIn(self.ticket.name, listing.text)
-        with self.assertRaises(AccessError):
-            self.customer.with_user(self.sales_user).cq_portal_scope = "company"
+        # a contact manager who is not quality staff may edit the customer,
+        # not what its portal shows
+        partner_manager = new_test_user(
+            self.env,
+            "cq_partner_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "customer_quality.group_cq_user",
+        )
+        partner_manager.partner_id.with_user(partner_manager).phone = "+86 1"
+        with self.assertRaises(AccessError) as refused:
+            self.customer.with_user(partner_manager).cq_portal_scope = "company"
+        self.assertIn("Only quality staff", str(refused.exception))
+        self.assertEqual(self.customer.cq_portal_scope, "own")
 
     def test_another_customer_and_the_public_are_turned_away(self):
         self.authenticate(self.stranger.login, self.stranger.login)
@@ -150,7 +161,9 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
             self._page(self.ticket, token="not-the-token"), self.ticket
         )
         token = self.ticket._portal_ensure_token()
-        # another ticket's token opens only that ticket
+        self.other_ticket._portal_ensure_token()
+        # another ticket's token opens only that ticket, not one with a token
+        # of its own
         self.assertTurnedAway(
             self._page(self.other_ticket, token=token), self.other_ticket
         )
@@ -161,8 +174,10 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
         missing = self.env["cq.ticket"].search([], order="id desc", limit=1).id + 1000
         response = self._get(f"/my/complaints/{missing}")
         self.assertIn(response.status_code, (302, 303))
-        # the id of the customer's own partner record, which is no ticket
-        response = self._get(f"/my/complaints/{self.customer.id + 10000}")
+        # the id of a record of another model (the customer's delivery), which
+        # is no ticket of theirs
+        self.assertNotIn(self.delivery.id, self.env["cq.ticket"].search([]).ids)
+        response = self._get(f"/my/complaints/{self.delivery.id}")
         self.assertIn(response.status_code, (302, 303))
 
     def test_the_list_counts_searches_and_filters(self):
@@ -482,11 +497,22 @@ class TestPortalTicketReport(CqPortalCommon, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self._mine())
 
+    @mute_logger("odoo.http")
     def test_the_public_cannot_report(self):
         self.authenticate(None, None)
         response = self.url_open("/my/complaints/new", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+        login = self.url_open("/web/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        response = self.url_open(
+            "/my/complaints/new",
+            data=dict(self._values(), csrf_token=csrf),
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.assertFalse(self._mine())
 
     @mute_logger("odoo.http")
     def test_a_burst_of_reports_is_slowed_down(self):
