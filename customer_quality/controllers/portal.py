@@ -271,9 +271,25 @@ class CqCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Report a problem
     # ------------------------------------------------------------------
-    def _cq_report_values(self, post, error=None):
+    def _cq_goods_values(self, page_name, post, error=None):
+        """The values of a form about goods we delivered: the visitor's
+        deliveries, products and lots to choose from, what they typed."""
         customer = request.env.user.partner_id.commercial_partner_id
         goods = customer._cq_delivered_goods()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": page_name,
+                "post": post,
+                "error": error,
+                "pickings": goods["pickings"],
+                "products": goods["products"],
+                "lots": goods["lots"],
+            }
+        )
+        return values
+
+    def _cq_report_values(self, post, error=None):
         Ticket = request.env["cq.ticket"]
         types = dict(
             Ticket._fields["feedback_type"]._description_selection(request.env)
@@ -282,17 +298,11 @@ class CqCustomerPortal(CustomerPortal):
             (name, Ticket._fields[name].get_description(request.env)["string"])
             for name in PORTAL_DEMANDS
         ]
-        values = self._prepare_portal_layout_values()
+        values = self._cq_goods_values("cq_ticket_new", post, error)
         values.update(
             {
-                "page_name": "cq_ticket_new",
-                "post": post,
-                "error": error,
                 "feedback_types": [(key, types[key]) for key in PORTAL_FEEDBACK_TYPES],
                 "demands": demands,
-                "pickings": goods["pickings"],
-                "products": goods["products"],
-                "lots": goods["lots"],
             }
         )
         return values
@@ -318,11 +328,7 @@ class CqCustomerPortal(CustomerPortal):
         max_content_length=PORTAL_MAX_REQUEST,
     )
     def cq_portal_ticket_submit(self, **post):
-        files = [
-            (upload.filename or "file", upload.read())
-            for upload in request.httprequest.files.getlist("attachments")
-        ]
-        post.pop("attachments", None)
+        files = self._cq_uploaded_files(post)
         try:
             ticket = request.env["cq.ticket"]._cq_portal_report(post, files)
         except (UserError, ValidationError) as error:
@@ -331,6 +337,14 @@ class CqCustomerPortal(CustomerPortal):
                 "customer_quality.portal_cq_ticket_new", values, status=400
             )
         return request.redirect(f"{ticket.access_url}?message=reported")
+
+    def _cq_uploaded_files(self, post):
+        """The files of the form's ``attachments`` input: [(name, content)]."""
+        post.pop("attachments", None)
+        return [
+            (upload.filename or "file", upload.read())
+            for upload in request.httprequest.files.getlist("attachments")
+        ]
 
     # ------------------------------------------------------------------
     # Returns and warranty claims: read, follow, reply in the chatter
@@ -431,7 +445,11 @@ class CqCustomerPortal(CustomerPortal):
         values = self._get_page_view_values(
             record_sudo,
             access_token,
-            {"record": record_sudo, "page_name": record_sudo._table},
+            {
+                "record": record_sudo,
+                "page_name": record_sudo._table,
+                "message": kw.get("message"),
+            },
             f"my_{record_sudo._table}_history",
             False,
             **kw,
@@ -498,3 +516,85 @@ class CqCustomerPortal(CustomerPortal):
             "customer_quality.portal_cq_claim_page",
             kw,
         )
+
+    # ------------------------------------------------------------------
+    # Request a return, claim under warranty
+    # ------------------------------------------------------------------
+    def _cq_return_values(self, post, error=None):
+        values = self._cq_goods_values("cq_return_new", post, error)
+        Return = request.env["cq.return"]
+        try:
+            picking = Return._cq_portal_pick(
+                post, "picking_id", values["pickings"], request.env._("delivery")
+            )
+        except UserError as refusal:
+            picking = values["pickings"].browse()
+            values["error"] = error or refusal.args[0]
+        values.update(
+            {
+                "picking": picking,
+                "rows": Return._cq_portal_returnable(picking) if picking else [],
+            }
+        )
+        return values
+
+    @http.route(
+        ["/my/returns/new"], type="http", auth="user", methods=["GET"], website=True
+    )
+    def cq_portal_return_new(self, **kw):
+        return request.render(
+            "customer_quality.portal_cq_return_new", self._cq_return_values(kw)
+        )
+
+    @http.route(
+        ["/my/returns/new"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        max_content_length=PORTAL_MAX_REQUEST,
+    )
+    def cq_portal_return_submit(self, **post):
+        files = self._cq_uploaded_files(post)
+        try:
+            rma = request.env["cq.return"]._cq_portal_request(post, files)
+        except (UserError, ValidationError) as error:
+            values = self._cq_return_values(post, error=error.args[0])
+            return request.render(
+                "customer_quality.portal_cq_return_new", values, status=400
+            )
+        return request.redirect(f"{rma.access_url}?message=requested")
+
+    @http.route(
+        ["/my/warranty-claims/new"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def cq_portal_claim_new(self, **kw):
+        return request.render(
+            "customer_quality.portal_cq_claim_new",
+            self._cq_goods_values("cq_warranty_claim_new", kw),
+        )
+
+    @http.route(
+        ["/my/warranty-claims/new"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        max_content_length=PORTAL_MAX_REQUEST,
+    )
+    def cq_portal_claim_submit(self, **post):
+        files = self._cq_uploaded_files(post)
+        try:
+            claim = request.env["cq.warranty.claim"]._cq_portal_claim(post, files)
+        except (UserError, ValidationError) as error:
+            values = self._cq_goods_values(
+                "cq_warranty_claim_new", post, error=error.args[0]
+            )
+            return request.render(
+                "customer_quality.portal_cq_claim_new", values, status=400
+            )
+        return request.redirect(f"{claim.access_url}?message=requested")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import float_compare
 from odoo.tools.mimetypes import guess_mimetype
 
 # what a customer may attach to what they send from the portal: photos and PDF
@@ -32,9 +33,15 @@ PORTAL_HIDDEN_THREAD_DATA = frozenset(
         "suggestedRecipients",
     }
 )
-# how many documents one portal user sends in a while
+# how many documents one portal user sends in a while, all kinds together
 PORTAL_SUBMIT_LIMIT = 5
 PORTAL_SUBMIT_WINDOW = timedelta(minutes=10)
+PORTAL_DOCUMENT_MODELS = ("cq.ticket", "cq.return", "cq.warranty.claim")
+# the transaction lock that makes one user's submissions wait for each other
+# (first key: this add-on's, second: the user's id)
+PORTAL_SUBMIT_LOCK = 0x4351
+# how many files one customer adds in the chatter in that while
+PORTAL_UPLOAD_LIMIT = 20
 
 # what every portal document shows of itself to its customer, besides its own
 # list: identity, portal access and the public part of its chatter
@@ -102,15 +109,21 @@ class CqPortalMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _cq_portal_throttle(self):
-        """Refuse a portal user's submission beyond a few in a short while."""
+        """Refuse a portal user's submission beyond a few in a short while,
+        whatever they send (complaints, returns, claims). Two submissions of
+        the same user at once wait for each other, so that both cannot pass
+        the count."""
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [PORTAL_SUBMIT_LOCK, self.env.uid]
+        )
         since = fields.Datetime.now() - PORTAL_SUBMIT_WINDOW
-        sent = (
-            self.sudo()
+        domain = [("create_uid", "=", self.env.uid), ("create_date", ">=", since)]
+        sent = sum(
+            self.env[model]
+            .sudo()
             .with_context(active_test=False)
-            .search_count(
-                [("create_uid", "=", self.env.uid), ("create_date", ">=", since)],
-                limit=PORTAL_SUBMIT_LIMIT,
-            )
+            .search_count(domain, limit=PORTAL_SUBMIT_LIMIT)
+            for model in PORTAL_DOCUMENT_MODELS
         )
         if sent >= PORTAL_SUBMIT_LIMIT:
             raise UserError(
@@ -121,6 +134,95 @@ class CqPortalMixin(models.AbstractModel):
                     minutes=int(PORTAL_SUBMIT_WINDOW.total_seconds() // 60),
                 )
             )
+
+    @api.model
+    def _cq_portal_pick(self, post, name, allowed, label=None):
+        """The record chosen in the form's ``name``, if it is one of
+        ``allowed`` (what the customer received): never a posted id as such."""
+        raw = (post.get(name) or "").strip()
+        if not raw:
+            return allowed.browse()
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in allowed.ids:
+            raise UserError(
+                self.env._(
+                    "Choose the %(what)s among what you received from us.",
+                    what=label
+                    or self._fields[name].get_description(self.env)["string"],
+                )
+            )
+        return allowed.browse(int(raw))
+
+    @api.model
+    def _cq_portal_quantity(self, raw, label=None):
+        """The quantity typed in the form (empty is none), refused unless it
+        is a number of zero or more."""
+        label = label or self.env._("The defective quantity")
+        raw = (raw or "").strip().replace(",", ".")
+        if not raw:
+            return 0.0
+        try:
+            quantity = float(raw)
+        except ValueError:
+            raise UserError(
+                self.env._("%(what)s is a number, such as 12.", what=label)
+            ) from None
+        if quantity < 0 or quantity != quantity or quantity == float("inf"):
+            raise UserError(self.env._("%(what)s cannot be negative.", what=label))
+        return quantity
+
+    @api.model
+    def _cq_portal_check_quantity(self, quantity, left, product, lot=None):
+        """Refuse more of ``product`` (``lot``) than the ``left`` it applies to."""
+        if (
+            float_compare(quantity, left, precision_rounding=product.uom_id.rounding)
+            > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "At most %(left)s %(unit)s of %(product)s%(lot)s are left to "
+                    "send back, not %(quantity)s.",
+                    left=left,
+                    unit=product.uom_id.name,
+                    product=product.display_name,
+                    lot=f" ({lot.name})" if lot else "",
+                    quantity=quantity,
+                )
+            )
+
+    @api.model
+    def _cq_portal_responsible(self, customer, company):
+        """Who handles what a customer sends from the portal: their salesperson
+        when they work in that company, else the manager of its default
+        department (nobody when it has none)."""
+        salesperson = customer.user_id
+        if (
+            salesperson
+            and salesperson.active
+            and salesperson._is_internal()
+            and company in salesperson.company_ids
+        ):
+            return salesperson
+        return self.env["cq.team"].sudo()._cq_default_team(company).manager_id
+
+    @api.model
+    def _cq_portal_create(self, values, files, note, responsible=None, summary=None):
+        """Create in one piece what the portal user sends (``values``, checked
+        by the caller; ``files`` and a ``note`` posted in their name): they
+        follow it, and its ``responsible`` gets an activity (``summary``) to
+        handle it. Nothing is left behind if any part is refused."""
+        user = self.env.user
+        company = self.env["res.company"].browse(values["company_id"])
+        with self.env.cr.savepoint():
+            record = self.sudo().with_company(company).create(values)
+            record.message_subscribe(partner_ids=user.partner_id.ids)
+            record._cq_portal_post(note, user.partner_id, files)
+            if responsible:
+                record.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=responsible.id,
+                    summary=summary,
+                )
+        return record
 
     @api.model
     def _cq_portal_check_files(self, files):
@@ -157,6 +259,46 @@ class CqPortalMixin(models.AbstractModel):
                 )
             checked.append((name, content, mimetype))
         return checked
+
+    @api.model
+    def _cq_portal_check_upload(self, name, content):
+        """Refuse a file a customer adds in the chatter that the portal's
+        forms would refuse, or one too many in a while (the pending files of
+        the chatter are created by the chatter's route as the superuser, in
+        the visitor's name)."""
+        self._cq_portal_check_files([(name, content or b"")])
+        if not content:
+            raise UserError(self.env._("%s is empty.", name))
+        since = fields.Datetime.now() - PORTAL_SUBMIT_WINDOW
+        added = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_count(
+                [("create_uid", "=", self.env.uid), ("create_date", ">=", since)],
+                limit=PORTAL_UPLOAD_LIMIT,
+            )
+        )
+        if added >= PORTAL_UPLOAD_LIMIT:
+            raise UserError(
+                self.env._(
+                    "You added %(count)s files in the last %(minutes)s minutes: "
+                    "please wait a little before adding more.",
+                    count=added,
+                    minutes=int(PORTAL_SUBMIT_WINDOW.total_seconds() // 60),
+                )
+            )
+
+    def _check_can_update_message_content(self, messages):
+        # what a customer sent is what they told us, kept as sent (the
+        # portal lets an author edit or empty their own message)
+        if not self.env.user._is_internal():
+            raise UserError(
+                self.env._(
+                    "What you sent is kept as you sent it: write a new message to "
+                    "correct or complete it."
+                )
+            )
+        return super()._check_can_update_message_content(messages)
 
     def _cq_portal_post(self, body, author, files=()):
         """Post what the customer sends (``body``, their checked ``files``) in

@@ -1,8 +1,14 @@
-from odoo import models
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+# what the customer writes of one line of a return they request
+PORTAL_REASON_MAX = 200
 
 
 class CqReturn(models.Model):
-    """What the customer reads of a return authorisation in the portal."""
+    """What the customer reads of a return authorisation in the portal, and
+    the return they request there from one of their deliveries."""
 
     _inherit = "cq.return"  # pylint: disable=consider-merging-classes-inherited
 
@@ -25,3 +31,102 @@ class CqReturn(models.Model):
         why, and how many we received."""
         self.ensure_one()
         return self.sudo().line_ids
+
+    # ------------------------------------------------------------------
+    # Requested from the portal
+    # ------------------------------------------------------------------
+    def _cq_portal_returnable(self, picking):
+        """What of ``picking`` (one of the customer's deliveries, already
+        chosen among theirs) may still come back: one row per delivered line
+        and lot, with what is left of it after what came back already and
+        what other returns authorised. The form offers these rows, and the
+        request takes nothing else."""
+        moves = picking.sudo().move_ids
+        rows = []
+        for _command, _id, values in self.sudo()._cq_line_commands(moves):
+            move = moves.browse(values["move_id"])
+            lot = self.env["stock.lot"].sudo().browse(values["lot_id"])
+            rows.append(
+                {
+                    "key": f"{move.id}_{lot.id or 0}",
+                    "move": move,
+                    "product": move.product_id,
+                    "lot": lot,
+                    "left": values["quantity"],
+                }
+            )
+        return rows
+
+    def _cq_portal_request(self, post, files):
+        """Create the return a portal user requests (``post``: the form's
+        fields, ``files``: [(name, content)]) from one of their deliveries,
+        with the quantities of its lines limited to what is still returnable;
+        nothing is written if anything is refused. The return waits in draft
+        for our authorisation, which checks the quantities again.
+
+        Called by the portal's route on the user's own environment."""
+        user = self.env.user
+        customer = user.partner_id.commercial_partner_id
+        self._cq_portal_throttle()
+        goods = customer._cq_delivered_goods()
+        picking = self._cq_portal_pick(
+            post, "picking_id", goods["pickings"], self.env._("delivery")
+        )
+        if not picking:
+            raise UserError(self.env._("Choose the delivery the goods came with."))
+        description = (post.get("description") or "").strip()
+        if not description:
+            raise UserError(self.env._("Tell us why you send the goods back."))
+        lines = []
+        for row in self._cq_portal_returnable(picking):
+            quantity = self._cq_portal_quantity(
+                post.get(f"qty_{row['key']}"),
+                self.env._(
+                    "The quantity of %(product)s", product=row["product"].display_name
+                ),
+            )
+            if not quantity:
+                continue
+            self._cq_portal_check_quantity(
+                quantity, row["left"], row["product"], row["lot"]
+            )
+            reason = " ".join((post.get(f"reason_{row['key']}") or "").split())
+            lines.append(
+                Command.create(
+                    {
+                        "picking_id": picking.id,
+                        "product_id": row["product"].id,
+                        "move_id": row["move"].id,
+                        "lot_id": row["lot"].id,
+                        "quantity": quantity,
+                        "reason": reason[:PORTAL_REASON_MAX] or False,
+                    }
+                )
+            )
+        if not lines:
+            raise UserError(
+                self.env._("Say how many of the delivered goods you send back.")
+            )
+        # the files first: a refused request takes no number
+        self._cq_portal_check_files(files)
+        company = picking.company_id
+        responsible = self._cq_portal_responsible(customer, company)
+        values = {
+            "name": "/",
+            "company_id": company.id,
+            "partner_id": customer.id,
+            "picking_id": picking.id,
+            "sale_order_id": picking.sale_id.id,
+            "date": fields.Date.context_today(self),
+            "return_scope": "partial",
+            "description": plaintext2html(description),
+            "user_id": responsible.id,
+            "line_ids": lines,
+        }
+        return self._cq_portal_create(
+            values,
+            files,
+            self.env._("Requested in the portal."),
+            responsible,
+            self.env._("Authorise or refuse the return requested in the portal"),
+        )

@@ -101,8 +101,7 @@ class CqTicket(models.Model):
         Called by the portal's route on the user's own environment."""
         user = self.env.user
         customer = user.partner_id.commercial_partner_id
-        Ticket = self.sudo()
-        Ticket._cq_portal_throttle()
+        self._cq_portal_throttle()
         feedback_type = post.get("feedback_type") or "complaint"
         if feedback_type not in PORTAL_FEEDBACK_TYPES:
             raise UserError(self.env._("Choose what kind of feedback this is."))
@@ -130,7 +129,7 @@ class CqTicket(models.Model):
         if quantity and not product:
             raise UserError(self.env._("Say which product the quantity is of."))
         # the files first: a refused report takes no number
-        Ticket._cq_portal_check_files(files)
+        self._cq_portal_check_files(files)
         company = picking.company_id or user.company_id
         values = {
             "name": "/",
@@ -152,42 +151,9 @@ class CqTicket(models.Model):
             "team_id": self.env["cq.team"].sudo()._cq_default_team(company).id,
         }
         values.update({name: bool(post.get(name)) for name in PORTAL_DEMANDS})
-        with self.env.cr.savepoint():
-            ticket = Ticket.with_company(company).create(values)
-            ticket.message_subscribe(partner_ids=user.partner_id.ids)
-            ticket._cq_portal_post(
-                self.env._("Reported in the portal."), user.partner_id, files
-            )
-        return ticket
-
-    def _cq_portal_pick(self, post, name, allowed):
-        """The record chosen in the form's ``name``, if it is one of
-        ``allowed`` (what the customer received): never a posted id as such."""
-        raw = (post.get(name) or "").strip()
-        if not raw:
-            return allowed.browse()
-        if not (raw.isascii() and raw.isdigit()) or int(raw) not in allowed.ids:
-            raise UserError(
-                self.env._(
-                    "Choose the %(what)s among what you received from us.",
-                    what=self._fields[name].get_description(self.env)["string"],
-                )
-            )
-        return allowed.browse(int(raw))
-
-    def _cq_portal_quantity(self, raw):
-        raw = (raw or "").strip().replace(",", ".")
-        if not raw:
-            return 0.0
-        try:
-            quantity = float(raw)
-        except ValueError:
-            raise UserError(
-                self.env._("The defective quantity is a number, such as 12.")
-            ) from None
-        if quantity < 0 or quantity != quantity or quantity == float("inf"):
-            raise UserError(self.env._("The defective quantity cannot be negative."))
-        return quantity
+        return self._cq_portal_create(
+            values, files, self.env._("Reported in the portal.")
+        )
 
     def _cq_portal_answer(self, accepted, note, author):
         """The customer's own answer to the sent reply, given in the portal:

@@ -145,6 +145,26 @@ class ResPartner(models.Model):
             ),
         }
 
+    def _cq_delivery_of(self, product, lot=None):
+        """The latest done delivery to this customer company that carried
+        ``product`` (of ``lot``), or none."""
+        self.ensure_one()
+        domain = [
+            ("picking_id.partner_id", "child_of", self.commercial_partner_id.id),
+            ("picking_id.picking_type_code", "=", "outgoing"),
+            ("state", "=", "done"),
+            ("location_dest_id.usage", "=", "customer"),
+            ("product_id", "=", product.id),
+        ]
+        if lot:
+            domain.append(("lot_id", "=", lot.id))
+        line = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(domain, order="date desc, id desc", limit=1)
+        )
+        return line.picking_id
+
     def _cq_warranty_claim_defaults(self):
         self.ensure_one()
         return {"partner_id": self.commercial_partner_id.id}
