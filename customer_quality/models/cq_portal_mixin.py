@@ -444,6 +444,25 @@ class CqPortalMixin(models.AbstractModel):
             ]
         return super()._thread_to_store(store, fields=fields, request_list=request_list)
 
+    def _track_filter_for_display(self, tracking_values):
+        # a customer reads the changes of what they may read, only; so does a
+        # notification mail, which may go to them
+        tracking_values = super()._track_filter_for_display(tracking_values)
+        if self.env.context.get("cq_mail_notification") or (
+            not self.env.user._is_internal()
+        ):
+            readable = self._cq_portal_readable()
+            tracking_values = tracking_values.filtered(
+                lambda value: value.field_id.name in readable
+            )
+        return tracking_values
+
+    def _notify_by_email_prepare_rendering_context(self, message, *args, **kwargs):
+        # (the context only narrows what the mail tells)
+        return super(
+            CqPortalMixin, self.with_context(cq_mail_notification=True)
+        )._notify_by_email_prepare_rendering_context(message, *args, **kwargs)
+
     def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
         if self._cq_portal_restricted():
             readable = self._cq_portal_readable()

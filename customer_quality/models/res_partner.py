@@ -165,11 +165,9 @@ class ResPartner(models.Model):
         )
         return line.picking_id
 
-    def _cq_warranty_claim_defaults(self):
-        self.ensure_one()
-        return {"partner_id": self.commercial_partner_id.id}
-
-    def write(self, vals):
+    @api.model
+    def _cq_check_quality_settings(self, vals):
+        """Refuse changing what quality decides of a customer to others."""
         if "cq_requires_8d" in vals and not (
             self.env.su or self.env.user.has_group("customer_quality.group_cq_manager")
         ):
@@ -182,6 +180,27 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only quality staff change what a customer's portal shows.")
             )
+
+    def _cq_warranty_claim_defaults(self):
+        self.ensure_one()
+        return {"partner_id": self.commercial_partner_id.id}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a new customer starts with the defaults unless quality sets them
+        for vals in vals_list:
+            self._cq_check_quality_settings(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if (name == "cq_requires_8d" and value)
+                    or (name == "cq_portal_scope" and value not in (False, "company"))
+                }
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cq_check_quality_settings(vals)
         result = super().write(vals)
         if "cq_portal_scope" in vals:
             # the portal record rules read it: their cached domains are stale

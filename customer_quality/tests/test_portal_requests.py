@@ -1,8 +1,11 @@
 import json
 import re
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.mail.tools.discuss import Store
 
 from .test_portal_ticket import PNG, SVG, CqPortalCommon
 
@@ -355,3 +358,61 @@ class TestPortalChatterFiles(CqPortalRequestCommon, HttpCase):
         self.assertTrue(photo.exists())
         self.assertIn("Photo of the crack", message.body)
         self.assertEqual(message.attachment_ids, photo)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTracking(CqPortalCommon, HttpCase):
+    """A message the customer receives tells the changes of what they may
+    read, never those of our side (who handles it, how serious it is)."""
+
+    def _public_message_with_tracking(self):
+        Tracking = self.env["mail.tracking.value"]
+        Ticket = self.env["cq.ticket"]
+        fields = Ticket.fields_get(["state", "severity", "user_id"])
+        values = [
+            Tracking._create_tracking_values(
+                "replied", "closed", "state", fields["state"], self.ticket
+            ),
+            Tracking._create_tracking_values(
+                "minor", "serious", "severity", fields["severity"], self.ticket
+            ),
+            Tracking._create_tracking_values(
+                self.env["res.users"],
+                self.officer,
+                "user_id",
+                fields["user_id"],
+                self.ticket,
+            ),
+        ]
+        return self.ticket.message_post(
+            body="Closed",
+            subtype_xmlid="customer_quality.mt_cq_ticket_closed",
+            tracking_value_ids=[Command.create(vals) for vals in values],
+        )
+
+    def _shown(self, message, user):
+        data = Store(message.with_user(user), for_current_user=True).get_result()
+        (shown,) = data["mail.message"]
+        return sorted(value["fieldName"] for value in shown["trackingValues"])
+
+    def test_the_customer_reads_only_the_changes_of_what_they_may_read(self):
+        message = self._public_message_with_tracking()
+        self.assertEqual(
+            self._shown(message, self.officer), ["severity", "state", "user_id"]
+        )
+        self.assertEqual(self._shown(message, self.portal_user), ["state"])
+
+    def test_the_notification_mail_tells_only_those_changes(self):
+        message = self._public_message_with_tracking()
+        context = self.ticket.with_user(
+            self.officer
+        )._notify_by_email_prepare_rendering_context(message)
+        labels = [label for label, _old, _new in context["tracking_values"]]
+        self.assertEqual(
+            labels,
+            [
+                self.env["cq.ticket"]
+                ._fields["state"]
+                .get_description(self.env)["string"]
+            ],
+        )

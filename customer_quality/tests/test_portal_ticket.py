@@ -148,6 +148,14 @@ class TestPortalTicketAccess(CqPortalCommon, HttpCase):
             self.customer.with_user(partner_manager).cq_portal_scope = "company"
         self.assertIn("Only quality staff", str(refused.exception))
         self.assertEqual(self.customer.cq_portal_scope, "own")
+        # nor when they create a customer; the default is theirs to take
+        Partner = self.env["res.partner"].with_user(partner_manager)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Gamma", "cq_portal_scope": "own"})
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Gamma", "cq_requires_8d": True})
+        gamma = Partner.create({"name": "Gamma", "cq_portal_scope": "company"})
+        self.assertEqual(gamma.cq_portal_scope, "company")
 
     def test_another_customer_and_the_public_are_turned_away(self):
         self.authenticate(self.stranger.login, self.stranger.login)
