@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from .cq_capa_verification import VERIFICATION_METHODS
+from .cq_recipient_lang import env_for
 from .cq_ticket import CAUSE_CATEGORIES
 
 CAPA_STATES = [
@@ -84,6 +85,14 @@ class CqCapa(models.Model):
     _cq_escalation_subtype = "customer_quality.mt_cq_capa_escalated"
     # the links to complaints decide who sees it and which form it follows
     _cq_officer_fields = ("ticket_ids", "return_ids", "claim_ids")
+    _cq_next_steps = (
+        "start_containment",
+        "start_analysis",
+        "start_implementation",
+        "request_verification",
+        "verify",
+        "close",
+    )
     _cq_workflow_fields = (
         "effectiveness",
         "verified_by_id",
@@ -994,7 +1003,9 @@ class CqCapa(models.Model):
                 capa.activity_schedule(
                     "customer_quality.mail_activity_type_cq_capa_action",
                     user_id=capa.leader_id.id,
-                    summary=self.env._("Actions not effective: analyse again"),
+                    summary=env_for(self.env, capa.leader_id)._(
+                        "Actions not effective: analyse again"
+                    ),
                     note=note,
                 )
         return True

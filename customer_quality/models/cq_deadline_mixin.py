@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.tools import split_every
 from odoo.tools.sql import create_index
 
+from .cq_recipient_lang import env_for
+
 STATUSES = [
     ("on_time", "On time"),
     ("due_soon", "Due soon"),
@@ -210,7 +212,7 @@ class CqDeadlineMixin(models.AbstractModel):
             "customer_quality.mail_activity_type_cq_escalation"
         )
         model_id = self.env["ir.model"]._get_id(Document._name)
-        labels = self._cq_kind_labels()
+        labels = {}  # language -> the steps' names in it
         activity_values = []
         messages = []
         digests = {}  # manager -> one line per document
@@ -225,17 +227,21 @@ class CqDeadlineMixin(models.AbstractModel):
             by_document[document] |= deadline
         for document, deadlines in by_document.items():
             manager = document._cq_escalation_user()
-            missed = ", ".join(labels[d.kind] for d in deadlines)
-            summary = self.env._("Missed deadline: %(steps)s", steps=missed)
+            # written for the manager, in their language
+            env = env_for(self.env, manager)
+            if env.lang not in labels:
+                labels[env.lang] = self.with_env(env)._cq_kind_labels()
+            missed = ", ".join(labels[env.lang][d.kind] for d in deadlines)
+            summary = env._("Missed deadline: %(steps)s", steps=missed)
             if manager:
                 activity_values.append(
                     deadlines._prepare_escalation_activity_vals(
                         model_id, activity_type, manager, summary
                     )
                 )
-            body = self.env._(
+            body = env._(
                 "Deadline missed and escalated to %(manager)s: %(steps)s",
-                manager=manager.name or self.env._("nobody (no manager configured)"),
+                manager=manager.name or env._("nobody (no manager configured)"),
                 steps=missed,
             )
             # Performance (bench/): one internal log per document, all created at
@@ -261,10 +267,11 @@ class CqDeadlineMixin(models.AbstractModel):
         if messages:
             Document.sudo()._message_create(messages)
         for manager, lines in digests.items():
-            intro = self.env._("Missed deadlines escalated to you:")
+            env = env_for(self.env, manager)
+            intro = env._("Missed deadlines escalated to you:")
             Document.sudo().message_notify(
                 partner_ids=manager.partner_id.ids,
-                subject=self.env._(
+                subject=env._(
                     "%s missed customer-quality deadlines escalated to you", len(lines)
                 ),
                 body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),

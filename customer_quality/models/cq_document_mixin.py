@@ -22,7 +22,9 @@ class CqDocumentMixin(models.AbstractModel):
     - ``_cq_initial_state``: the state records are created in;
     - ``_cq_editable_states``: fields that change only in some states;
     - its ``can_<step>`` computed booleans, which decide the buttons and which
-      ``_cq_ensure_can(step)`` re-reads in the actions.
+      ``_cq_ensure_can(step)`` re-reads in the actions;
+    - ``_cq_next_steps``: its steps in the order of the workflow; the first
+      the user may take is their ``next_step``, the form's one primary button.
 
     Nothing here reads the context: a context is client input and grants
     nothing.
@@ -43,12 +45,21 @@ class CqDocumentMixin(models.AbstractModel):
     _cq_editable_states = {}
     # fields only quality staff change (the links to corrective actions)
     _cq_officer_fields = ()
+    # the steps of the workflow in their order (each with its can_<step>)
+    _cq_next_steps = ()
 
     is_locked = fields.Boolean(
         "Locked",
         compute="_compute_is_locked",
         help="Finished records are records of the quality system: their data and "
         "decisions no longer change.",
+    )
+
+    next_step = fields.Char(
+        compute="_compute_next_step",
+        help="The step of the workflow the current user takes next, if any: the "
+        "form shows it as the one primary button, the other steps they may take "
+        "as secondary ones.",
     )
 
     # ------------------------------------------------------------------
@@ -58,6 +69,24 @@ class CqDocumentMixin(models.AbstractModel):
     def _compute_is_locked(self):
         for record in self:
             record.is_locked = record.state in self._cq_locked_states
+
+    @api.depends_context("uid")
+    @api.depends(lambda self: [f"can_{step}" for step in self._cq_next_steps])
+    def _compute_next_step(self):
+        for record in self:
+            record.next_step = next(
+                (
+                    step
+                    for step in self._cq_next_steps
+                    if record[f"can_{step}"] and record._cq_step_is_next(step)
+                ),
+                False,
+            )
+
+    def _cq_step_is_next(self, step):
+        """Whether ``step``, which the user may take, is one to propose now
+        (a model narrows it where a step applies only to some records)."""
+        return True
 
     def _cq_group_expand_states(self, states, domain):
         """Kanban columns: every state in order; cancelled only when it has records."""

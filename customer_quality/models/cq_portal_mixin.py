@@ -7,6 +7,8 @@ from odoo.osv import expression
 from odoo.tools import float_compare
 from odoo.tools.mimetypes import guess_mimetype
 
+from .cq_recipient_lang import env_for
+
 # what a customer may attach to what they send from the portal: photos and PDF
 # documents, recognised from their content (not from their name or the type
 # their browser claims)
@@ -205,11 +207,11 @@ class CqPortalMixin(models.AbstractModel):
         return self.env["cq.team"].sudo()._cq_default_team(company).manager_id
 
     @api.model
-    def _cq_portal_create(self, values, files, note, responsible=None, summary=None):
+    def _cq_portal_create(self, values, files, note, responsible=None):
         """Create in one piece what the portal user sends (``values``, checked
         by the caller; ``files`` and a ``note`` posted in their name): they
-        follow it, and its ``responsible`` gets an activity (``summary``) to
-        handle it. Nothing is left behind if any part is refused."""
+        follow it, and its ``responsible`` gets an activity to handle it.
+        Nothing is left behind if any part is refused."""
         user = self.env.user
         company = self.env["res.company"].browse(values["company_id"])
         with self.env.cr.savepoint():
@@ -220,9 +222,16 @@ class CqPortalMixin(models.AbstractModel):
                 record.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=responsible.id,
-                    summary=summary,
+                    summary=record.with_env(
+                        env_for(record.env, responsible)
+                    )._cq_portal_activity_summary(),
                 )
         return record
+
+    def _cq_portal_activity_summary(self):
+        """What the responsible of a document sent from the portal does with
+        it, in the language of ``self.env``."""
+        return self.env._("Handle what the customer sent in the portal")
 
     @api.model
     def _cq_portal_check_files(self, files):

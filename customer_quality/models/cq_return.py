@@ -45,6 +45,16 @@ class CqReturn(models.Model):
     _cq_locked_states = ("done", "cancelled")
     _cq_editable_when_locked = ("capa_id",)
     _cq_officer_fields = ("capa_id",)
+    _cq_next_steps = (
+        "authorise",
+        "confirm_quality",
+        "receive",
+        "inspect",
+        "approve",
+        "decide",
+        "explain",
+        "done",
+    )
     # what was authorised: for whom, from where, how much of a batch
     _cq_editable_states = dict.fromkeys(
         (
@@ -441,6 +451,12 @@ class CqReturn(models.Model):
             rma.can_cancel = state in ("draft", "authorised") and not any(
                 p.state == "done" for p in rma.receipt_ids
             )
+
+    def _cq_step_is_next(self, step):
+        # the customer hears of the outcome once it is decided, once
+        if step == "explain":
+            return bool(self.decided_on) and not self.explanation_sent_on
+        return super()._cq_step_is_next(step)
 
     @api.model
     def _cq_step_states(self):

@@ -128,5 +128,7 @@ class CqReturn(models.Model):
             files,
             self.env._("Requested in the portal."),
             responsible,
-            self.env._("Authorise or refuse the return requested in the portal"),
         )
+
+    def _cq_portal_activity_summary(self):
+        return self.env._("Authorise or refuse the return requested in the portal")

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from .cq_recipient_lang import env_for
+
 _logger = logging.getLogger(__name__)
 
 CAMPAIGN_STATES = [
@@ -338,8 +340,10 @@ class CqSatisfactionCampaign(models.Model):
                 campaign.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=campaign.user_id.id,
-                    summary=self.env._("Customers without an email address"),
-                    note=self.env._(
+                    summary=env_for(self.env, campaign.user_id)._(
+                        "Customers without an email address"
+                    ),
+                    note=env_for(self.env, campaign.user_id)._(
                         "No invitation went to %s: enter their answers from paper or "
                         "an interview.",
                         ", ".join(missing.partner_id.mapped("display_name")),
@@ -455,7 +459,7 @@ class CqSatisfactionCampaign(models.Model):
                     survey.sudo().activity_schedule(
                         "mail.mail_activity_data_todo",
                         user_id=manager.id,
-                        summary=self.env._(
+                        summary=env_for(self.env, manager)._(
                             "The scheduled satisfaction campaign failed"
                         ),
                         note=str(error),

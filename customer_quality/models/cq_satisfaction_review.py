@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .cq_recipient_lang import env_for
 from .cq_satisfaction_statistics import holm, welch_decline_p
 from .res_company import PERIOD_MONTHS
 
@@ -519,7 +520,9 @@ class CqSatisfactionReview(models.Model):
                 review.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=manager.id,
-                    summary=self.env._("Approve the satisfaction trend analysis"),
+                    summary=env_for(self.env, manager)._(
+                        "Approve the satisfaction trend analysis"
+                    ),
                 )
         return True
 

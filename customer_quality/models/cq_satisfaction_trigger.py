@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cq_recipient_lang import env_for
+
 TRIGGER_STATES = [
     ("proposed", "To decide"),
     ("opened", "Corrective action opened"),
@@ -385,7 +387,9 @@ class CqSatisfactionTrigger(models.Model):
         capa.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=leader.id,
-            summary=self.env._("Corrective action from customer satisfaction"),
+            summary=env_for(self.env, leader)._(
+                "Corrective action from customer satisfaction"
+            ),
             note=self.summary,
         )
         self._cq_set_state(

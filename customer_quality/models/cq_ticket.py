@@ -8,6 +8,7 @@ from odoo.tools import float_compare, is_html_empty
 
 from .cq_category import CLASSIFICATIONS
 from .cq_deadline_rule import SEVERITIES, to_naive_utc
+from .cq_recipient_lang import env_for
 
 STATES = [
     ("draft", "New"),
@@ -212,6 +213,17 @@ class CqTicket(models.Model):
     )
     _cq_escalation_subtype = "customer_quality.mt_cq_ticket_escalated"
     _cq_officer_fields = ("capa_ids",)
+    _cq_next_steps = (
+        "confirm_readback",
+        "submit",
+        "acknowledge",
+        "start",
+        "request_approval",
+        "approve",
+        "reply",
+        "record_acceptance",
+        "follow_up",
+    )
 
     # ------------------------------------------------------------------
     # Identity
@@ -887,6 +899,15 @@ class CqTicket(models.Model):
     @api.model
     def _cq_step_states(self):
         return STEP_STATES
+
+    def _cq_step_is_next(self, step):
+        # the read-back is for what the customer told us by word of mouth
+        if step == "confirm_readback":
+            return self.channel in ORAL_CHANNELS
+        # the first reply comes first, before the investigation takes over
+        if step == "acknowledge":
+            return self.state in ("draft", "assigned")
+        return super()._cq_step_is_next(step)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -2199,7 +2220,7 @@ class CqTicket(models.Model):
             "res_id": self.id,
             "activity_type_id": activity_type.id,
             "user_id": user.id,
-            "summary": self.env._(
+            "summary": env_for(self.env, user)._(
                 "Pending ledger: contact the customer about %s", self.name
             ),
             "date_deadline": today,
@@ -2261,7 +2282,7 @@ class CqTicket(models.Model):
         return {
             "date_deadline": today + timedelta(days=3),
             "user_id": team.manager_id.id,
-            "summary": self.env._(
+            "summary": env_for(self.env, team.manager_id)._(
                 "Review the feedback of %(month)s: %(count)s tickets",
                 month=month_start.strftime("%Y-%m"),
                 count=count,

@@ -115,6 +115,7 @@ class CqWarrantyClaim(models.Model):
     _cq_workflow_fields = ("decided_by_id", "decided_date")
     _cq_editable_when_locked = tuple(CHANGEABLE_WHEN_FROZEN)
     _cq_officer_fields = ("capa_id",)
+    _cq_next_steps = ("confirm", "decide", "close")
 
     name = fields.Char(
         "Number", readonly=True, copy=False, default="/", index="trigram"

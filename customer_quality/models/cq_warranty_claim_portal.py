@@ -94,7 +94,6 @@ class CqWarrantyClaim(models.Model):
             files,
             self.env._("Claimed in the portal."),
             responsible,
-            self.env._("Register the warranty claim made in the portal"),
         )
 
     def _cq_portal_date(self, raw):
@@ -111,3 +110,6 @@ class CqWarrantyClaim(models.Model):
         if day > fields.Date.context_today(self):
             raise UserError(self.env._("The start of use cannot be in the future."))
         return day
+
+    def _cq_portal_activity_summary(self):
+        return self.env._("Register the warranty claim made in the portal")

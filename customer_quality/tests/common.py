@@ -5,6 +5,8 @@ from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
+from ..models.cq_deadline_rule import DEFAULT_RULES
+
 
 class CqCommon(TransactionCase):
     """Users of every role, a team, a customer with a delivered, lot-tracked sale."""
@@ -23,6 +25,13 @@ class CqCommon(TransactionCase):
                 "cq_gm_approval_amount": 50000.0,
             }
         )
+        # the tests are about the procedures' defaults, whatever the demo tuned
+        for rule in cls.env["cq.deadline.rule"].search(
+            [("company_id", "=", cls.company.id)]
+        ):
+            default = DEFAULT_RULES.get(rule.kind)
+            if default and (rule.duration, rule.unit) != default:
+                rule.write({"duration": default[0], "unit": default[1]})
         groups = "base.group_user,sales_team.group_sale_salesman,stock.group_stock_user"
         cls.sales_user = new_test_user(
             cls.env,

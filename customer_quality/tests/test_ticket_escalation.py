@@ -58,6 +58,34 @@ class TestTicketEscalation(CqCommon):
     def _cron(self):
         self.Deadline._cron_refresh_and_escalate()
 
+    def test_each_manager_reads_the_escalation_in_their_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_quality"], ["zh_CN"], overwrite=True
+        )
+        self.team_manager.lang = "zh_CN"
+        english_team = self.env["cq.team"].create(
+            {"name": "Sales Department", "manager_id": self.quality_manager.id}
+        )
+        self.assertEqual(self.quality_manager.lang, "en_US")
+        with freeze_time(FRI_1645) as frozen:
+            chinese = self._ticket()
+            english = self._ticket(team_id=english_team.id)
+            frozen.move_to(MON_0820)
+            # the cron runs as whoever: its own language is no one's
+            self.Deadline.with_context(lang="en_US")._cron_refresh_and_escalate()
+        summary = self._escalations(chinese).summary
+        self.assertIn("处理时限逾期", summary)
+        self.assertIn("移交责任部门", summary)
+        self.assertNotIn("Hand-off", summary)
+        self.assertIn("已上报", self._escalation_messages(chinese).body)
+        self.assertIn("Hand-off", self._escalations(english).summary)
+        self.assertIn("Missed deadline", self._escalations(english).summary)
+        digests = self.env["mail.message"].search(
+            [("partner_ids", "in", self.team_manager.partner_id.ids)]
+        )
+        self.assertIn("已上报给您", " ".join(filter(None, digests.mapped("subject"))))
+
     def test_missed_deadlines_escalate_once(self):
         with freeze_time(FRI_1645) as frozen:
             ticket = self._ticket()

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { clickButton, clickNextStep, stateIs } from "@customer_quality/../tests/tours/cq_tour_utils";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
@@ -6,18 +7,6 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
  * serious complaint) come from the Python test that launches these tours:
  * customer_quality/tests/test_capa_tour.py.
  */
-
-function stateIs(state) {
-    return `.o_form_view .o_field_widget[name=state] button[aria-checked=true][data-value=${state}]`;
-}
-
-function clickButton(name, content) {
-    return {
-        content,
-        trigger: `.o_form_view .o_statusbar_buttons button[name=${name}]:enabled`,
-        run: "click",
-    };
-}
 
 function openTab(name) {
     return {
@@ -108,7 +97,7 @@ registry.category("web_tour.tours").add("cq_capa_engineer_tour", {
             run: "edit End-of-line pressure test",
         },
         ...save(),
-        clickButton("action_start_containment", "Team and problem known: contain"),
+        ...clickNextStep("action_start_containment", "Team and problem known: contain"),
         { content: "Containment", trigger: stateIs("containment") },
         // D3
         openTab("containment"),
@@ -137,7 +126,7 @@ registry.category("web_tour.tours").add("cq_capa_engineer_tour", {
             content: "The containment action is done",
             trigger: ".o_form_view .o_field_widget[name=containment_action_ids] .o_data_row:contains(Quarantine) .o_data_cell[name=state]:contains(Done)",
         },
-        clickButton("action_start_analysis", "Contained: find the root cause"),
+        ...clickNextStep("action_start_analysis", "Contained: find the root cause"),
         { content: "Root cause analysis", trigger: stateIs("analysis") },
         // D4
         openTab("causes"),
@@ -181,7 +170,7 @@ registry.category("web_tour.tours").add("cq_capa_engineer_tour", {
             "Second action, owned by Walter"
         ),
         ...save(),
-        clickButton("action_start_implementation", "Causes found: implement the actions"),
+        ...clickNextStep("action_start_implementation", "Causes found: implement the actions"),
         { content: "Actions", trigger: stateIs("implementation") },
         // D6: the engineer's own action
         openTab("corrective"),
@@ -271,9 +260,9 @@ registry.category("web_tour.tours").add("cq_capa_owner_tour", {
 // Part 3: the quality manager verifies the effectiveness and closes the 8D.
 registry.category("web_tour.tours").add("cq_capa_manager_tour", {
     steps: () => [
-        clickButton("action_request_verification", "Every action is done: ask for verification"),
+        ...clickNextStep("action_request_verification", "Every action is done: ask for verification"),
         { content: "Effectiveness check", trigger: stateIs("verification") },
-        clickButton("action_open_verify", "Verify the effectiveness"),
+        ...clickNextStep("action_open_verify", "Verify the effectiveness"),
         {
             content: "How",
             trigger: ".modal .o_field_widget[name=method] select",
@@ -307,7 +296,7 @@ registry.category("web_tour.tours").add("cq_capa_manager_tour", {
             run: "edit Thanks to the assembly team",
         },
         ...save(),
-        clickButton("action_close", "Close the 8D"),
+        ...clickNextStep("action_close", "Close the 8D"),
         { content: "Closed", trigger: stateIs("closed") },
     ],
 });

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { clickNextStep, stateIs } from "@customer_quality/../tests/tours/cq_tour_utils";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
@@ -7,18 +8,6 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
  * the Python test that launches these tours:
  * customer_quality/tests/test_return_tour.py.
  */
-
-function stateIs(state) {
-    return `.o_form_view .o_field_widget[name=state] button[aria-checked=true][data-value=${state}]`;
-}
-
-function clickButton(name, content) {
-    return {
-        content,
-        trigger: `.o_form_view .o_statusbar_buttons button[name=${name}]:enabled`,
-        run: "click",
-    };
-}
 
 function confirmDialog(content) {
     return [
@@ -121,7 +110,7 @@ registry.category("web_tour.tours").add("cq_return_warehouse_tour", {
             content: "… for the calipers of the lot delivered",
             trigger: ".o_form_view .o_field_widget[name=line_ids] .o_data_row:contains(LOT-2026-001)",
         },
-        clickButton("action_receive", "The goods arrived: receive them"),
+        ...clickNextStep("action_receive", "The goods arrived: receive them"),
         ...confirmDialog("Receive all the goods as authorised"),
         {
             content: "Received",
@@ -141,7 +130,7 @@ registry.category("web_tour.tours").add("cq_return_warehouse_tour", {
             "What the inspection found"
         ),
         ...stepUtils.saveForm(),
-        clickButton("action_inspect", "Inspection done"),
+        ...clickNextStep("action_inspect", "Inspection done"),
         {
             content: "Inspected",
             trigger: stateIs("inspected"),
@@ -179,13 +168,13 @@ registry.category("web_tour.tours").add("cq_return_quality_tour", {
             content: "A quality cause needs a corrective action",
             trigger: ".o_form_view .oe_title .badge:contains(Corrective action required)",
         },
-        clickButton("action_decide", "Carry out the decision"),
+        ...clickNextStep("action_decide", "Carry out the decision"),
         ...confirmDialog("Move the goods and create the replacement"),
         {
             content: "The transfers are linked: receipt, restock and replacement",
             trigger: ".o_form_view .o-form-buttonbox button[name=action_view_transfers]:contains(3)",
         },
-        clickButton("action_explain", "Explain the return to the customer"),
+        ...clickNextStep("action_explain", "Explain the return to the customer"),
         {
             content: "The composer opens with the explanation template",
             trigger: ".modal .o_mail_composer_form_view .o_field_widget[name=body]:contains(Regarding your return)",
@@ -207,7 +196,7 @@ registry.category("web_tour.tours").add("cq_return_quality_tour", {
             content: "The explanation is in the chatter",
             trigger: ".o-mail-Message:contains(Regarding your return)",
         },
-        clickButton("action_done", "Close the return"),
+        ...clickNextStep("action_done", "Close the return"),
         {
             content: "Done",
             trigger: stateIs("done"),

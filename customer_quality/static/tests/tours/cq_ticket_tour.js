@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { clickButton, clickNextStep, stateIs } from "@customer_quality/../tests/tours/cq_tour_utils";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
@@ -6,18 +7,6 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
  * customer, validated delivery of "Brake Caliper BC-200") come from the Python test
  * that launches these tours: customer_quality/tests/test_ticket_tour.py.
  */
-
-function stateIs(state) {
-    return `.o_form_view .o_field_widget[name=state] button[aria-checked=true][data-value=${state}]`;
-}
-
-function clickButton(name, content) {
-    return {
-        content,
-        trigger: `.o_form_view .o_statusbar_buttons button[name=${name}]:enabled`,
-        run: "click",
-    };
-}
 
 // Part 1: the sales user, on the validated delivery.
 registry.category("web_tour.tours").add("cq_ticket_register_tour", {
@@ -84,12 +73,12 @@ registry.category("web_tour.tours").add("cq_ticket_register_tour", {
             content: "The ticket has its number",
             trigger: ".o_form_view .o_breadcrumb .active:contains(CQ/)",
         },
-        clickButton("action_confirm_readback", "Read the record back to the customer (复述确认)"),
+        ...clickNextStep("action_confirm_readback", "Read the record back to the customer (复述确认)"),
         {
             content: "Read-back confirmed",
             trigger: ".o_form_view .o_field_widget[name=readback_confirmed] input:checked",
         },
-        clickButton("action_submit", "Hand off to the quality department"),
+        ...clickNextStep("action_submit", "Hand off to the quality department"),
         {
             content: "The ticket is assigned",
             trigger: stateIs("assigned"),
@@ -132,6 +121,10 @@ registry.category("web_tour.tours").add("cq_ticket_handle_tour", {
             content: "Assigned to me",
             trigger: stateIs("assigned"),
         },
+        {
+            content: "The first reply is due first: acknowledging receipt is the next step",
+            trigger: ".o_form_view .o_statusbar_buttons button.btn-primary[name=action_acknowledge]",
+        },
         clickButton("action_start_investigation", "Start the investigation"),
         {
             content: "Under investigation",
@@ -157,17 +150,17 @@ registry.category("web_tour.tours").add("cq_ticket_handle_tour", {
             trigger: ".o_form_view .o_field_widget[name=proposed_solution] textarea",
             run: "edit Replace the 12 calipers free of charge.",
         },
-        clickButton("action_request_approval", "Ask for approval of the decision"),
+        ...clickNextStep("action_request_approval", "Ask for approval of the decision"),
         {
             content: "Waiting for approval",
             trigger: stateIs("to_approve"),
         },
-        clickButton("action_approve", "Approve the decision (department manager)"),
+        ...clickNextStep("action_approve", "Approve the decision (department manager)"),
         {
             content: "Approved",
             trigger: stateIs("approved"),
         },
-        clickButton("action_reply", "Reply to the customer"),
+        ...clickNextStep("action_reply", "Reply to the customer"),
         {
             content: "The composer opens with the reply template",
             trigger: ".modal .o_mail_composer_form_view .o_field_widget[name=body]:contains(Replace the 12 calipers free of charge.)",
@@ -195,7 +188,7 @@ registry.category("web_tour.tours").add("cq_ticket_handle_tour", {
         },
         {
             content: "The customer accepts the handling",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_answer]:contains(Customer accepts):enabled",
+            trigger: ".o_form_view .o_statusbar_buttons button.btn-primary[name=action_open_answer]:contains(Record acceptance):enabled",
             run: "click",
         },
         {
