@@ -61,3 +61,4 @@ from . import cq_satisfaction_lost_quotation
 from . import cq_customer_visit
 from . import cq_satisfaction_demo
 from . import cq_team_overview
+from . import digest_digest
