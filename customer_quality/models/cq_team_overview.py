@@ -157,8 +157,10 @@ class CqTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(ACTIONS[model])
         domain = [(team_field, "in", self.ids), *self._cq_measure_domain(measure)]
         label = self._fields[count_field]._description_string(self.env)
+        name = f"{label} – {self.display_name}"
         action.update(
-            name=f"{label} – {self.display_name}",
+            name=name,
+            display_name=name,
             domain=self._cq_serializable(domain),
             context={"default_team_id": self.id} if model == "cq.ticket" else {},
         )
