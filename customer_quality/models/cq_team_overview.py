@@ -85,17 +85,19 @@ class CqTeam(models.Model):
             Model = self.env[model]
             counts = {}
             if self.ids and Model.has_access("read"):
-                domain = [
-                    (team_field, "in", self.ids),
-                    *self._cq_measure_domain(measure),
-                ]
+                domain = self._cq_overview_domain(measure)
                 counts = dict(Model._read_group(domain, [team_field], ["__count"]))
             for team in self:
                 team[count_field] = counts.get(team, 0)
 
+    def _cq_overview_domain(self, measure):
+        """The records of these departments that ``measure`` counts: the count
+        and the list it opens both use it, so that they always agree."""
+        team_field = MEASURES[measure][1]
+        return [(team_field, "in", self.ids), *self._cq_measure_domain(measure)]
+
     def _cq_measure_domain(self, measure):
-        """The records of every department that ``measure`` counts: the count and
-        the list it opens both use it, so that they always agree."""
+        """The records of any department that ``measure`` counts."""
         now = fields.Datetime.now()
         open_ticket = [("state", "in", OPEN_STATES)]
         if measure == "open_tickets":
@@ -153,9 +155,9 @@ class CqTeam(models.Model):
         measure = self.env.context.get("cq_measure")
         if measure not in MEASURES:
             raise UserError(self.env._("Unknown overview count: %s", measure))
-        model, team_field, count_field = MEASURES[measure]
+        model, _team_field, count_field = MEASURES[measure]
         action = self.env["ir.actions.act_window"]._for_xml_id(ACTIONS[model])
-        domain = [(team_field, "in", self.ids), *self._cq_measure_domain(measure)]
+        domain = self._cq_overview_domain(measure)
         label = self._fields[count_field]._description_string(self.env)
         name = f"{label} – {self.display_name}"
         action.update(
