@@ -60,3 +60,5 @@ from . import cq_satisfaction_lost_customer
 from . import cq_satisfaction_lost_quotation
 from . import cq_customer_visit
 from . import cq_satisfaction_demo
+from . import cq_team_overview
+from . import digest_digest

@@ -196,6 +196,17 @@ class CqCapa(models.Model):
         "action.",
     )
     ticket_count = fields.Integer(compute="_compute_counts")
+    team_ids = fields.Many2many(
+        "cq.team",
+        "cq_capa_team_rel",
+        "capa_id",
+        "team_id",
+        string="Departments",
+        compute="_compute_team_ids",
+        store=True,
+        compute_sudo=True,
+        help="The departments of its complaints: it counts in each of their overviews.",
+    )
     return_ids = fields.One2many("cq.return", "capa_id", string="Returns")
     return_count = fields.Integer(compute="_compute_counts")
     claim_ids = fields.One2many("cq.warranty.claim", "capa_id", string="Claims")
@@ -525,6 +536,11 @@ class CqCapa(models.Model):
                 [("is_overdue", "=", True)],
             )
         ]
+
+    @api.depends("ticket_ids.team_id")
+    def _compute_team_ids(self):
+        for capa in self:
+            capa.team_ids = capa.ticket_ids.team_id
 
     @api.depends("ticket_ids.is_staff_complaint")
     def _compute_is_confidential(self):

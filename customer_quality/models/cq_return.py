@@ -104,6 +104,14 @@ class CqReturn(models.Model):
         check_company=True,
         domain="[('partner_id', '=', partner_id)]",
     )
+    team_id = fields.Many2one(
+        related="ticket_id.team_id",
+        store=True,
+        index="btree_not_null",
+        string="Department",
+        help="The department of its complaint, whose overview counts it; a return "
+        "raised without a complaint has none.",
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         "Sale order",

@@ -34,24 +34,6 @@ class CqTeam(models.Model):
         domain="[('share', '=', False)]",
     )
     ticket_ids = fields.One2many("cq.ticket", "team_id", string="Tickets")
-    open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
-    overdue_ticket_count = fields.Integer(compute="_compute_ticket_counts")
-
-    def _compute_ticket_counts(self):
-        Ticket = self.env["cq.ticket"]
-        open_domain = [
-            ("team_id", "in", self.ids),
-            ("state", "not in", ("closed", "cancelled")),
-        ]
-        open_counts = dict(Ticket._read_group(open_domain, ["team_id"], ["__count"]))
-        overdue_counts = dict(
-            Ticket._read_group(
-                open_domain + [("is_overdue", "=", True)], ["team_id"], ["__count"]
-            )
-        )
-        for team in self:
-            team.open_ticket_count = open_counts.get(team, 0)
-            team.overdue_ticket_count = overdue_counts.get(team, 0)
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()
@@ -78,6 +60,4 @@ class CqTeam(models.Model):
             "default_team_id": self.id,
             "search_default_filter_open": 1,
         }
-        if self.env.context.get("cq_overdue"):
-            action["context"]["search_default_filter_overdue"] = 1
         return action

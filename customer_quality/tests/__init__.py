@@ -32,3 +32,6 @@ from . import test_portal_tour
 from . import test_portal_documents
 from . import test_portal_requests
 from . import test_next_step
+from . import test_overview
+from . import test_digest
+from . import test_overview_tour
