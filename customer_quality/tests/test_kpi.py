@@ -365,6 +365,52 @@ class TestKpi(CqReturnCommon):
         by_customer = self._groups("cq.kpi.copq", ["partner_id"], aggregates, domain)
         self.assertNotIn(self.other_customer, by_customer)
 
+    def test_copq_of_returns(self):
+        """Scrapped and credited: 4 discs at cost 25 and price 40; scrapped and
+        replaced: 3 more discs at cost 25, the replacement shipped."""
+        self.disc.invoice_policy = "delivery"
+        order, delivery = self._deliver_lots(
+            self.customer,
+            self.disc,
+            [(self.disc_lot, 20)],
+            line_values={"price_unit": 40.0},
+        )
+        invoice = order._create_invoices()
+        invoice.action_post()
+        returns = self.env["cq.return"]
+        for quantity, outcome in ((4, "credit_note"), (3, "replacement")):
+            rma = self._received(quantity, lot=self.disc_lot, delivery=delivery)
+            rma.with_user(self.warehouse_user).action_inspect()
+            rma.with_user(self.officer).write({"cause": "quality"})
+            rma.line_ids.with_user(self.officer).write(
+                {"disposition": "scrap", "outcome": outcome}
+            )
+            rma.with_user(self.officer).action_decide()
+            returns |= rma
+        returns.credit_note_ids.action_post()
+        self._ship(returns.replacement_picking_ids)
+        domain = [("return_id", "in", returns.ids)]
+        aggregates = [
+            "credit_note_amount:sum",
+            "scrap_cost:sum",
+            "replacement_cost:sum",
+            "net_cost:sum",
+        ]
+        by_source = self._groups("cq.kpi.copq", ["source"], aggregates, domain)
+        self.assertEqual(by_source["credit_note"][0], 160.0)
+        self.assertEqual(by_source["scrap"][1], 7 * 25.0)
+        self.assertEqual(by_source["replacement"][2], 3 * 25.0)
+        by_customer = self._groups("cq.kpi.copq", ["partner_id"], aggregates, domain)
+        self.assertEqual(by_customer[self.customer][3], 160.0 + 175.0 + 75.0)
+        # the replacement is a cost, not a new delivery
+        (row,) = self._groups(
+            "cq.kpi.delivery",
+            [],
+            ["delivered_qty:sum"],
+            [("product_id", "=", self.disc.id)],
+        ).values()
+        self.assertEqual(row[0], 4500.0 + 20.0)
+
     # ------------------------------------------------------------------
     # Satisfaction index
     # ------------------------------------------------------------------
@@ -453,6 +499,32 @@ class TestKpi(CqReturnCommon):
         options = [f"custom_{child.get('name')}" for child in date_filter]
         self.assertEqual(option, "custom_claim_date_last_12_months")
         self.assertIn(option, options)
+
+    def test_reports_stay_in_their_company(self):
+        other = self.env["res.company"].create({"name": "Disc Works Ltd"})
+        self.quality_manager.company_ids = [Command.link(other.id)]
+        self.env["cq.ticket"].with_company(other).create(
+            {
+                "company_id": other.id,
+                "partner_id": self.other_customer.id,
+                "subject": "Disc warped",
+                "channel": "email",
+                "product_id": self.disc.id,
+                "received_date": datetime(2026, 1, 22, 2),
+            }
+        )
+        domain = [("product_id", "=", self.disc.id)]
+        for user, companies, complaints in (
+            (self.officer, self.company, 1),
+            (self.quality_manager, self.company, 1),
+            (self.quality_manager, self.company | other, 2),
+        ):
+            Report = self.env["cq.kpi.delivery"].with_user(user)
+            Report = Report.with_context(allowed_company_ids=companies.ids)
+            groups = dict(
+                Report._read_group(domain, ["partner_id"], ["complaint_count:sum"])
+            )
+            self.assertEqual(groups[self.other_customer], complaints)
 
     def test_reports_are_for_quality_only_and_read_only(self):
         for model in (
