@@ -172,7 +172,7 @@ class CqKpiCopq(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM cq_warranty_claim_cost booked
                                     WHERE booked.account_move_id = move.id)
                 UNION ALL
-                SELECT sm.id * 5 + 2, 'replacement', NULL, sm.date::date,
+                SELECT sm.id * 5 + 2, 'replacement', NULL, %s,
                        sm.company_id, ret.commercial_partner_id, sm.product_id, NULL,
                        ret.id, 0.0, -SUM(svl.value), 0.0, 0.0, 0.0
                   FROM stock_move sm
@@ -182,7 +182,7 @@ class CqKpiCopq(models.Model):
                  WHERE picking.cq_return_role = 'replacement' AND sm.state = 'done'
                  GROUP BY sm.id, ret.id
                 UNION ALL
-                SELECT scrap.id * 5 + 3, 'scrap', NULL, scrap.date_done::date,
+                SELECT scrap.id * 5 + 3, 'scrap', NULL, %s,
                        scrap.company_id, ret.commercial_partner_id, scrap.product_id,
                        NULL, ret.id, 0.0, 0.0, 0.0, -SUM(svl.value), 0.0
                   FROM stock_scrap scrap
@@ -207,5 +207,7 @@ class CqKpiCopq(models.Model):
                    claim_cost + replacement_cost + credit_note_amount + scrap_cost
                        - recovered_amount AS net_cost
               FROM cost
-            """
+            """,
+            self._cq_local_day(SQL("sm.date"), SQL("sm.company_id")),
+            self._cq_local_day(SQL("scrap.date_done"), SQL("scrap.company_id")),
         )

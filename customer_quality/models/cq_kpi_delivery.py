@@ -139,7 +139,7 @@ class CqKpiDelivery(models.Model):
             """
             SELECT ml.id * 3 AS id,
                    'delivery' AS source,
-                   ml.date::date AS date,
+                   %s AS date,
                    ml.company_id AS company_id,
                    partner.commercial_partner_id AS partner_id,
                    ml.product_id AS product_id,
@@ -169,7 +169,7 @@ class CqKpiDelivery(models.Model):
             UNION ALL
             SELECT ticket.id * 3 + 1,
                    'complaint',
-                   ticket.received_date::date,
+                   %s,
                    ticket.company_id,
                    ticket.commercial_partner_id,
                    ticket.product_id,
@@ -212,5 +212,7 @@ class CqKpiDelivery(models.Model):
               JOIN product_product product ON product.id = line.product_id
               JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
              WHERE ret.state NOT IN ('draft', 'cancelled') AND ret.active
-            """
+            """,
+            self._cq_local_day(SQL("ml.date"), SQL("ml.company_id")),
+            self._cq_local_day(SQL("ticket.received_date"), SQL("ticket.company_id")),
         )

@@ -17,6 +17,12 @@ class CqKpiReportMixin(models.AbstractModel):
     _description = "Customer Quality KPI Report"
 
     _cq_ratios = {}
+    # what _cq_local_day reads
+    _depends = {
+        "res.company": ["partner_id", "cq_calendar_id", "resource_calendar_id"],
+        "res.partner": ["tz"],
+        "resource.calendar": ["tz"],
+    }
 
     @api.model
     def _cq_view_query(self):
@@ -36,6 +42,25 @@ class CqKpiReportMixin(models.AbstractModel):
             )
         )
         return res
+
+    @api.model
+    def _cq_local_day(self, moment, company):
+        """SQL: the day of the UTC ``moment`` where ``company`` works (the time
+        zone of its quality calendar, as res.company._cq_tz), so that what
+        happened on the 1st at 01:00 in Shanghai is in that month, not the one
+        before; called by the views' queries."""
+        return SQL(
+            """(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(
+                   (SELECT COALESCE(calendar.tz, partner.tz)
+                      FROM res_company company
+                      JOIN res_partner partner ON partner.id = company.partner_id
+                      LEFT JOIN resource_calendar calendar ON calendar.id
+                           = COALESCE(company.cq_calendar_id,
+                                      company.resource_calendar_id)
+                     WHERE company.id = %s), 'UTC'))::date""",
+            moment,
+            company,
+        )
 
     def _read_group_select(self, aggregate_spec, query):
         ratio = self._cq_ratios.get(aggregate_spec.split(":")[0])

@@ -257,6 +257,19 @@ class TestKpi(CqReturnCommon):
         )
         self.assertEqual(ranked[0]["partner_id"][0], self.other_customer.id)
 
+    def test_months_are_the_companys(self):
+        # 31 March 20:00 UTC is 1 April 04:00 in Shanghai, where the company works
+        with freeze_time(datetime(2026, 3, 31, 20)):
+            self._deliver(self.other_customer, self.disc, 100, self.disc_lot)
+        by_month = self._groups(
+            "cq.kpi.delivery",
+            ["date:month"],
+            ["delivered_qty:sum"],
+            [("product_id", "=", self.disc.id)],
+        )
+        self.assertEqual(by_month[date(2026, 4, 1)], (100.0,))
+        self.assertNotIn(date(2026, 3, 1), by_month)
+
     def test_return_rate_per_customer_and_month(self):
         acme = self._return(
             20, lot=self.disc_lot, delivery=self.acme_january, date=date(2026, 1, 25)
