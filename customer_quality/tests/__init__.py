@@ -31,3 +31,4 @@ from . import test_portal_ticket
 from . import test_portal_tour
 from . import test_portal_documents
 from . import test_kpi
+from . import test_kpi_tour
