@@ -62,3 +62,10 @@ from . import cq_customer_visit
 from . import cq_satisfaction_demo
 from . import cq_team_overview
 from . import digest_digest
+from . import cq_kpi_report_mixin
+from . import cq_kpi_ticket_mixin
+from . import cq_kpi_deadline
+from . import cq_kpi_first_reply
+from . import cq_kpi_delivery
+from . import cq_kpi_copq
+from . import cq_ticket_first_reply

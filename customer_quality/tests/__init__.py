@@ -35,3 +35,5 @@ from . import test_next_step
 from . import test_overview
 from . import test_digest
 from . import test_overview_tour
+from . import test_kpi
+from . import test_kpi_tour
