@@ -113,6 +113,16 @@ registry.category("web_tour.tours").add("cq_ticket_handle_tour", {
     steps: () => [
         ...stepUtils.goToAppSteps("customer_quality.cq_menu_root", "Open Customer Quality"),
         {
+            content: "The app opens on the overview; go to the tickets",
+            trigger: '.o_main_navbar button[data-menu-xmlid="customer_quality.cq_ticket_menu_main"]',
+            run: "click",
+        },
+        {
+            content: "All tickets",
+            trigger: '.dropdown-item[data-menu-xmlid="customer_quality.cq_ticket_menu"]',
+            run: "click",
+        },
+        {
             content: "Open the complaint",
             trigger: ".o_data_row td:contains(Calipers squeal after 200 km)",
             run: "click",
