@@ -60,3 +60,5 @@ from . import cq_satisfaction_lost_customer
 from . import cq_satisfaction_lost_quotation
 from . import cq_customer_visit
 from . import cq_satisfaction_demo
+from . import cq_form_number
+from . import cq_warranty_claim_statistics

@@ -30,3 +30,4 @@ from . import test_document_forms
 from . import test_portal_ticket
 from . import test_portal_tour
 from . import test_portal_documents
+from . import test_printed_forms
