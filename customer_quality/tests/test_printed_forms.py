@@ -2,9 +2,11 @@
 its company configured, fits its pages without an empty last one, and the
 customer's feedback form shows the customer nothing internal."""
 
+import importlib.util
 import io
 import subprocess
 from datetime import date
+from pathlib import Path
 
 from lxml import html
 
@@ -39,6 +41,7 @@ CLOSING = {
     REVIEW: "Approved (general manager)",
     STATISTICS: "Checked by (quality)",
 }
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 INTERNAL = "Bleeder machined 0.3 mm short on press 7"
 
 
@@ -194,6 +197,23 @@ class TestFormNumbers(PrintedFormsCommon):
         text = self._html_text(SURVEY, survey)
         self.assertIn("Form No.: QR-CS-01", text)
         self.assertNotIn("FM070100-11", text)
+
+    def test_upgrade_keeps_the_number_the_survey_printed(self):
+        script = MIGRATIONS / "18.0.1.5.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("cq_migrate_18_0_1_5_0", script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        shipped = self.env.ref("customer_quality.survey_cq_satisfaction")
+        shipped.cq_form_number = "QR-CS-01"  # as 18.0.1.4.0 shipped it
+        own = shipped.copy({"title": "Dealer survey", "cq_form_number": "QR-CS-02"})
+        self.env.flush_all()
+        module.migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertFalse(shipped.cq_form_number, "the number moved to the companies")
+        for company in self.company | self.other_company:
+            self.assertEqual(company._cq_form_number(SURVEY), "QR-CS-01")
+        self.assertIn("Form No.: QR-CS-01", self._html_text(SURVEY, shipped))
+        self.assertEqual(own.cq_form_number, "QR-CS-02", "a survey's own number stays")
 
     def test_sales_user_prints_the_number(self):
         ticket = self._ticket()
