@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import html
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 from odoo.tests.common import HttpCase
 from odoo.tools.pdf import PdfFileReader
 
@@ -417,18 +417,73 @@ class TestPrintedFormsPdf(PrintedFormsCommon, HttpCase):
         self.assertIn("Pads worn", pages[1])
         self.assertIn(CLOSING[FEEDBACK], pages[1])
 
-    def test_signatures_name_who_signed(self):
-        claim = self._records(CLAIM)
-        pages, _content = self._pdf_pages(CLAIM, claim)
-        self.assertIn("Olga Officer", pages[-1], "who decided signs for quality")
-        capa = self._records(CAPA)
-        capa.with_user(self.quality_manager).action_verify(True, "period", "ok")
-        capa.customer_acceptance = "accepted"
-        capa.with_user(self.quality_manager).action_close()
-        pages, _content = self._pdf_pages(CAPA, capa)
-        self.assertIn("Quinn Quality", pages[-1], "who verified and closed")
-        ticket = self._records(TICKET)
-        pages, _content = self._pdf_pages(TICKET, ticket)
-        self.assertIn("Tom Teamlead", pages[-1], "who approved it")
-        self.assertIn(ticket.approved_by_id.name, pages[-1].split("Approved by", 1)[-1])
-        self.assertEqual(ticket.approved_by_id, self.team_manager)
+
+@tagged("post_install", "-at_install")
+class TestSignatures(PrintedFormsCommon):
+    """Each role's column names who signed it in the workflow, and when."""
+
+    def _signatures(self, report_ref, record, name):
+        content, _type = self.env["ir.actions.report"]._render_qweb_html(
+            report_ref, record.ids
+        )
+        rows = html.fromstring(content).xpath(f'//table[@name="{name}"]//tr')
+        cells = [
+            [" ".join(td.text_content().split()) for td in row.xpath("./td")]
+            for row in rows
+        ]
+        return {label: (who, when) for label, who, when in zip(*cells[:3], strict=True)}
+
+    def test_complaint_approved_by_its_approver_on_the_day(self):
+        with freeze_time("2027-03-01 02:00:00"):
+            ticket = self._ticket()
+        with freeze_time("2027-03-03 02:00:00"):
+            ticket = self._replied(ticket)
+        signed = self._signatures(TICKET, ticket, "cq_signatures")
+        self.assertEqual(signed["Recorded by"], ("Sally Sales", "Date: 03/01/2027"))
+        self.assertEqual(signed["Approved by"], ("Tom Teamlead", "Date: 03/03/2027"))
+        ticket.action_customer_accepts()
+        signed = self._signatures(TICKET, ticket, "cq_signatures")
+        self.assertNotEqual(signed["Customer confirmation"][1], "Date:")
+
+    def test_claim_decided_by_quality_never_approved_by_default(self):
+        claim = (
+            self.env["cq.warranty.claim"]
+            .with_user(self.sales_user)
+            .create(self._claim_values())
+        )
+        signed = self._signatures(CLAIM, claim, "cq_signatures")
+        self.assertEqual(signed["Quality department"], ("", "Date:"))
+        claim.with_user(self.officer).action_confirm()
+        claim.write({"responsibility": "ours", "outcome": "joint_investigation"})
+        with freeze_time("2027-05-12 02:00:00"):
+            claim.with_user(self.officer).action_decide()
+        signed = self._signatures(CLAIM, claim, "cq_signatures")
+        self.assertEqual(signed["Registered by"], ("Sally Sales", "Date: 05/10/2027"))
+        self.assertEqual(
+            signed["Quality department"], ("Olga Officer", "Date: 05/12/2027")
+        )
+        self.assertEqual(
+            signed["Approved by"],
+            ("", "Date:"),
+            "a claim has no approval: not the quality manager's name by default",
+        )
+
+    def test_return_signed_by_who_decided(self):
+        rma = self._received(2)
+        signed = self._signatures(RETURN, rma, "cq_return_signatures")
+        self.assertEqual(
+            signed["Quality department"], ("", "Date:"), "nobody signed it yet"
+        )
+        rma.with_user(self.warehouse_user).action_inspect()
+        rma.with_user(self.officer).write({"cause": "quality"})
+        rma.line_ids.with_user(self.officer).write(
+            {"disposition": "restock", "outcome": "no_fault"}
+        )
+        with freeze_time("2027-06-01 02:00:00"):
+            rma.with_user(self.officer).action_decide()
+        signed = self._signatures(RETURN, rma, "cq_return_signatures")
+        self.assertEqual(signed["Sales"][0], "Sally Sales")
+        self.assertEqual(
+            signed["Quality department"], ("Olga Officer", "Date: 06/01/2027")
+        )
+        self.assertEqual(signed["Approved by"], ("", "Date:"))
