@@ -304,6 +304,13 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.env["cq.form.number"]._cq_number(self, report_ref)
 
+    @api.model
+    def _cq_ensure_all_form_numbers(self):
+        """Number the forms of every company, archived ones included (data
+        file, on install and update)."""
+        companies = self.with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        return companies._cq_ensure_form_numbers()
+
     def _cq_ensure_form_numbers(self):
         """Give each company the default number of each printed form it has
         none for; numbers already set, or emptied on purpose, are kept."""

@@ -147,6 +147,17 @@ class TestFormNumbers(PrintedFormsCommon):
             "by default the numbers of the procedure",
         )
 
+    def test_install_and_update_number_every_company(self):
+        companies = self.env["res.company"].search([])
+        self.FormNumber.search([("name", "=", "QR-8.2-03")]).name = "RA-01"
+        self.FormNumber.search([("name", "=", "QR-8.2-04")]).unlink()
+        self.env["res.company"]._cq_ensure_all_form_numbers()
+        for company in companies:
+            self.assertEqual(company._cq_form_number(CLAIM), "QR-8.2-04")
+            self.assertEqual(company._cq_form_number(RETURN), "RA-01", "kept")
+            rows = self.FormNumber.search([("company_id", "=", company.id)])
+            self.assertEqual(len(rows), len(CLOSING), company.name)
+
     def test_opened_from_the_settings(self):
         action = (
             self.env["res.config.settings"].create({}).action_cq_open_form_numbers()

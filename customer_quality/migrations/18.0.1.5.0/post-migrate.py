@@ -16,6 +16,6 @@ def migrate(cr, version):
     if not survey or not report or not survey.cq_form_number:
         return
     FormNumber = env["cq.form.number"]
-    env["res.company"].search([])._cq_ensure_form_numbers()
+    env["res.company"]._cq_ensure_all_form_numbers()
     FormNumber.search([("report_id", "=", report.id)]).name = survey.cq_form_number
     survey.cq_form_number = False
