@@ -421,6 +421,21 @@ class TestPrintedFormsPdf(PrintedFormsCommon, HttpCase):
     def test_claim_statistics(self):
         self._check_form(STATISTICS, self._records(STATISTICS), 1)
 
+    def test_long_claim_statistics_repeat_their_header(self):
+        Claim = self.env["cq.warranty.claim"].with_user(self.officer)
+        claims = Claim.create(
+            [
+                self._claim_values(quantity=1, claim_date=date(2027, 5, day % 28 + 1))
+                for day in range(45)
+            ]
+        )
+        pages, _content = self._pdf_pages(STATISTICS, claims)
+        self.assertEqual(len(pages), 2, pages)
+        for page in pages:
+            self.assertIn("Lot / serial", page, "the column titles on every page")
+        self.assertIn("Total 45.00", pages[-1])
+        self.assertIn(CLOSING[STATISTICS], pages[-1])
+
     def test_two_tickets_two_forms(self):
         tickets = self._records(FEEDBACK) | self._ticket(subject="Pads worn")
         pages, _content = self._pdf_pages(FEEDBACK, tickets)
