@@ -42,6 +42,8 @@ CLOSING = {
     STATISTICS: "Checked by (quality)",
 }
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# the texts of the reply: the customer's once sent (as in the portal)
+REPLY_FIELDS = ("reply_action", "reply_outcome", "reply_reasons", "reply_options")
 INTERNAL = "Bleeder machined 0.3 mm short on press 7"
 
 
@@ -290,6 +292,33 @@ class TestFeedbackForm(PrintedFormsCommon):
         ):
             self.assertIn(internal, internal_form, "the company's own form has it")
             self.assertNotIn(internal, text)
+
+    def test_no_text_the_customer_may_not_read(self):
+        """Every text of the ticket outside the customer's fields (the
+        portal's) stays off the customer's form; the reply shows once sent."""
+        ticket = self._replied_sensitive(reply_action="Sent.")
+        readable = ticket._cq_portal_readable() | set(REPLY_FIELDS)
+        hidden = [
+            name
+            for name, field in ticket._fields.items()
+            if field.type in ("char", "text", "html")
+            and field.store
+            and not field.compute
+            and not field.related
+            and name not in readable
+        ]
+        self.assertIn("root_cause", hidden)
+        self.env.flush_all()
+        for name in hidden:
+            self.env.cr.execute(
+                f"UPDATE cq_ticket SET {name} = %s WHERE id = %s",  # noqa: S608
+                [f"SECRET-{name}", ticket.id],
+            )
+        self.env.invalidate_all()
+        self.assertIn("SECRET-root_cause", self._html_text(TICKET, ticket))
+        text = self._html_text(FEEDBACK, ticket)
+        self.assertNotIn("SECRET-", text)
+        self.assertIn("Sent.", text)
 
     def test_reply_only_once_sent(self):
         ticket = self._investigated(self._sensitive_ticket())
