@@ -2,7 +2,7 @@
     "name": "Customer Quality",
     "summary": "Customer feedback and complaints handled to ISO 9001 / IATF 16949: "
     "deadlines on the working calendar, routing, approval, reply and follow-up",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Customer Quality",
     "website": "https://github.com/customer-quality/customer_quality",
     "author": "customer_quality developers",
@@ -61,6 +61,7 @@
         "views/cq_kpi_first_reply_views.xml",
         "views/cq_kpi_delivery_views.xml",
         "views/cq_kpi_copq_views.xml",
+        "views/cq_form_number_views.xml",
         "views/menus.xml",
         "views/digest_digest_views.xml",
         "views/cq_portal_templates.xml",
@@ -80,6 +81,11 @@
         "report/cq_capa_report_templates.xml",
         "report/cq_satisfaction_report.xml",
         "report/cq_satisfaction_report_templates.xml",
+        "report/cq_ticket_feedback_report.xml",
+        "report/cq_ticket_feedback_report_templates.xml",
+        "report/cq_warranty_claim_statistics_report.xml",
+        "report/cq_warranty_claim_statistics_report_templates.xml",
+        "data/cq_form_number_data.xml",
     ],
     "demo": [
         "demo/cq_demo.xml",

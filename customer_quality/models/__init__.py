@@ -69,3 +69,5 @@ from . import cq_kpi_first_reply
 from . import cq_kpi_delivery
 from . import cq_kpi_copq
 from . import cq_ticket_first_reply
+from . import cq_form_number
+from . import cq_warranty_claim_statistics

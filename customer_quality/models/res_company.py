@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .cq_form_number import DEFAULT_FORM_NUMBERS
+
 # per-company numbering: document model -> prefix
 CQ_SEQUENCES = {
     "cq.ticket": "CQ/%(range_year)s/",
@@ -296,6 +298,42 @@ class ResCompany(models.Model):
         ]
         Rule.create(values)
 
+    def _cq_form_number(self, report_ref):
+        """The number this company prints in the header of the form of
+        ``report_ref`` (the XML id of its report)."""
+        self.ensure_one()
+        return self.env["cq.form.number"]._cq_number(self, report_ref)
+
+    @api.model
+    def _cq_ensure_all_form_numbers(self):
+        """Number the forms of every company, archived ones included (data
+        file, on install and update)."""
+        companies = self.with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        return companies._cq_ensure_form_numbers()
+
+    def _cq_ensure_form_numbers(self):
+        """Give each company the default number of each printed form it has
+        none for; numbers already set, or emptied on purpose, are kept."""
+        FormNumber = self.env["cq.form.number"].sudo()
+        existing = {
+            (row.company_id.id, row.report_id.id)
+            for row in FormNumber.search([("company_id", "in", self.ids)])
+        }
+        values = []
+        for sequence, (xmlid, number) in enumerate(DEFAULT_FORM_NUMBERS.items()):
+            report = self.env.ref(xmlid, raise_if_not_found=False)
+            values += [
+                {
+                    "company_id": company.id,
+                    "report_id": report.id,
+                    "name": number,
+                    "sequence": sequence,
+                }
+                for company in self
+                if report and (company.id, report.id) not in existing
+            ]
+        return FormNumber.create(values)
+
     def _cq_ensure_sequences(self):
         """Give each company its own series of tickets (CQ/<year>/NNNNN), returns
         (RMA/…) and warranty claims (WC/…); the shared sequences of the data file
@@ -324,6 +362,7 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         companies._cq_ensure_deadline_rules()
         companies._cq_ensure_sequences()
+        companies._cq_ensure_form_numbers()
         return companies
 
     def write(self, vals):

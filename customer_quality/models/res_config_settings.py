@@ -103,3 +103,11 @@ class ResConfigSettings(models.TransientModel):
         )
         action["domain"] = [("company_id", "=", self.company_id.id)]
         return action
+
+    def action_cq_open_form_numbers(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_quality.cq_form_number_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {"default_company_id": self.company_id.id}
+        return action

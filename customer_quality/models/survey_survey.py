@@ -13,7 +13,10 @@ class SurveySurvey(models.Model):
         "salespeople.",
     )
     cq_form_number = fields.Char(
-        "Form number", help="The procedure's form number printed on the paper form."
+        "Form number",
+        help="The form number printed on this survey's paper form, when it is not "
+        "the company's number of the blank survey form (Configuration > Form "
+        "numbers).",
     )
     cq_dimension_ids = fields.Many2many(
         "cq.satisfaction.dimension",
@@ -70,6 +73,14 @@ class SurveySurvey(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _cq_form_number(self):
+        """The number printed on the paper form: the survey's own, else the
+        company's number of the blank survey form."""
+        self.ensure_one()
+        return self.cq_form_number or self.env.company._cq_form_number(
+            "customer_quality.action_report_cq_satisfaction_survey"
+        )
 
     def _cq_scored_items(self):
         """(question, matrix row or empty, dimension, weight, competitor) for

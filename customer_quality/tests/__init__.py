@@ -37,3 +37,4 @@ from . import test_digest
 from . import test_overview_tour
 from . import test_kpi
 from . import test_kpi_tour
+from . import test_printed_forms
