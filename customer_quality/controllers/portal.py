@@ -204,7 +204,9 @@ class CqCustomerPortal(CustomerPortal):
     @http.route(
         ["/my/complaints/<int:ticket_id>"], type="http", auth="public", website=True
     )
-    def cq_portal_ticket(self, ticket_id, access_token=None, **kw):
+    def cq_portal_ticket(
+        self, ticket_id, access_token=None, report_type=None, download=False, **kw
+    ):
         for alert in ("error", "warning", "success"):
             kw.pop(alert, None)
         try:
@@ -213,6 +215,14 @@ class CqCustomerPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if report_type == "pdf":
+            # the customer's form: only what they may read of the ticket
+            return self._show_report(
+                model=ticket_sudo,
+                report_type=report_type,
+                report_ref="customer_quality.action_report_cq_ticket_feedback",
+                download=download,
+            )
         values = self._get_page_view_values(
             ticket_sudo,
             access_token,

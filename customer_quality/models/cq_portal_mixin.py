@@ -175,10 +175,9 @@ class CqPortalMixin(models.AbstractModel):
     @api.model
     def _cq_portal_check_quantity(self, quantity, left, product, lot=None):
         """Refuse more of ``product`` (``lot``) than the ``left`` it applies to."""
-        if (
-            float_compare(quantity, left, precision_rounding=product.uom_id.rounding)
-            > 0
-        ):
+        rounding = product.uom_id.rounding
+        if float_compare(quantity, left, precision_rounding=rounding) > 0:
+            lot_label = f" ({lot.name})" if lot else ""
             raise UserError(
                 self.env._(
                     "At most %(left)s %(unit)s of %(product)s%(lot)s are left to "
@@ -186,7 +185,7 @@ class CqPortalMixin(models.AbstractModel):
                     left=left,
                     unit=product.uom_id.name,
                     product=product.display_name,
-                    lot=f" ({lot.name})" if lot else "",
+                    lot=lot_label,
                     quantity=quantity,
                 )
             )

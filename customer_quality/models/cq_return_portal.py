@@ -1,6 +1,6 @@
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
+from odoo.tools import float_compare, plaintext2html
 
 # what the customer writes of one line of a return they request
 PORTAL_REASON_MAX = 200
@@ -37,25 +37,53 @@ class CqReturn(models.Model):
     # ------------------------------------------------------------------
     def _cq_portal_returnable(self, picking):
         """What of ``picking`` (one of the customer's deliveries, already
-        chosen among theirs) may still come back: one row per delivered line
-        and lot, with what is left of it after what came back already and
-        what other returns authorised. The form offers these rows, and the
-        request takes nothing else."""
+        chosen among theirs) may still come back: one row per product and lot,
+        with what is left of it after what came back already and what other
+        returns authorised, and the delivered lines it is left on. The form
+        offers these rows, and the request takes nothing else."""
         moves = picking.sudo().move_ids
-        rows = []
+        rows = {}
         for _command, _id, values in self.sudo()._cq_line_commands(moves):
             move = moves.browse(values["move_id"])
             lot = self.env["stock.lot"].sudo().browse(values["lot_id"])
-            rows.append(
+            key = f"{move.product_id.id}_{lot.id or 0}"
+            row = rows.setdefault(
+                key,
                 {
-                    "key": f"{move.id}_{lot.id or 0}",
-                    "move": move,
+                    "key": key,
                     "product": move.product_id,
                     "lot": lot,
-                    "left": values["quantity"],
-                }
+                    "left": 0.0,
+                    "moves": [],
+                },
             )
-        return rows
+            row["left"] += values["quantity"]
+            row["moves"].append((move, values["quantity"]))
+        return list(rows.values())
+
+    def _cq_portal_line_commands(self, picking, row, quantity, reason):
+        """Return lines of ``quantity`` of ``row``: spread over its delivered
+        lines, each at most what is left on it."""
+        commands = []
+        rounding = row["product"].uom_id.rounding
+        for move, left in row["moves"]:
+            taken = min(quantity, left)
+            if float_compare(taken, 0.0, precision_rounding=rounding) <= 0:
+                break
+            commands.append(
+                Command.create(
+                    {
+                        "picking_id": picking.id,
+                        "product_id": row["product"].id,
+                        "move_id": move.id,
+                        "lot_id": row["lot"].id,
+                        "quantity": taken,
+                        "reason": reason,
+                    }
+                )
+            )
+            quantity -= taken
+        return commands
 
     def _cq_portal_request(self, post, files):
         """Create the return a portal user requests (``post``: the form's
@@ -91,17 +119,8 @@ class CqReturn(models.Model):
                 quantity, row["left"], row["product"], row["lot"]
             )
             reason = " ".join((post.get(f"reason_{row['key']}") or "").split())
-            lines.append(
-                Command.create(
-                    {
-                        "picking_id": picking.id,
-                        "product_id": row["product"].id,
-                        "move_id": row["move"].id,
-                        "lot_id": row["lot"].id,
-                        "quantity": quantity,
-                        "reason": reason[:PORTAL_REASON_MAX] or False,
-                    }
-                )
+            lines += self._cq_portal_line_commands(
+                picking, row, quantity, reason[:PORTAL_REASON_MAX] or False
             )
         if not lines:
             raise UserError(

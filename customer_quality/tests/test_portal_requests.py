@@ -53,7 +53,7 @@ class TestPortalReturnRequest(CqPortalRequestCommon, HttpCase):
 
     @property
     def key(self):
-        return f"{self.delivery.move_ids.id}_{self.lot.id}"
+        return f"{self.product.id}_{self.lot.id}"
 
     def _values(self, **values):
         data = {
@@ -139,9 +139,57 @@ class TestPortalReturnRequest(CqPortalRequestCommon, HttpCase):
         rma.with_user(self.sales_user).action_authorise()
         self.assertEqual(rma.state, "authorised")
 
+    def test_one_row_per_product_and_lot_spread_over_its_lines(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 9}
+                    ),
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 3}
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        for move in picking.move_ids:
+            move.move_line_ids.unlink()
+            move.write(
+                {
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "lot_id": self.lot.id,
+                                "quantity": move.product_uom_qty,
+                                "location_id": picking.location_id.id,
+                                "location_dest_id": picking.location_dest_id.id,
+                                "picking_id": picking.id,
+                            }
+                        )
+                    ],
+                    "picked": True,
+                }
+            )
+        picking.button_validate()
+        self.assertEqual(len(picking.move_ids), 2)
+        page = self.url_open(f"/my/returns/new?picking_id={picking.id}")
+        self.assertEqual(page.text.count(f'name="qty_{self.key}"'), 1)
+        self.assertIn("12.00", page.text)
+        response = self._request(
+            picking_id=str(picking.id), **{f"qty_{self.key}": "11"}
+        )
+        self.assertIn(response.status_code, (302, 303), response.text[:300])
+        lines = self._mine("cq.return").line_ids
+        self.assertEqual(sorted(lines.mapped("quantity")), [2.0, 9.0])
+        self.assertEqual(lines.move_id, picking.move_ids)
+
     @mute_logger("odoo.http")
     def test_bad_requests_are_refused_whole(self):
-        other_key = f"{self.other_delivery.move_ids.id}_{self.other_lot.id}"
+        other_key = f"{self.product.id}_{self.other_lot.id}"
         cases = [
             ({"picking_id": ""}, "Choose the delivery"),
             ({"picking_id": str(self.other_delivery.id)}, "among what you received"),

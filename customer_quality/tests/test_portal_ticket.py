@@ -641,3 +641,44 @@ class TestPortalTicketAnswer(CqPortalCommon, HttpCase):
                 lambda d: d.kind == "first_reply"
             ).date_met
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTicketForm(CqPortalCommon, HttpCase):
+    """The customer prints their quality feedback form from the complaint's
+    page: only what they may read of it, and only theirs."""
+
+    def _form(self, ticket, token=None):
+        url = f"/my/complaints/{ticket.id}?report_type=pdf&download=true"
+        if token:
+            url += f"&access_token={token}"
+        return self.url_open(url, allow_redirects=False)
+
+    def test_the_customer_downloads_their_form(self):
+        self.ticket._portal_ensure_token()
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/complaints/{self.ticket.id}")
+        self.assertIn("o_cq_portal_download", page.text)
+        self.assertNotIn(self.ticket.access_token, page.text, "no token handed out")
+        response = self._form(self.ticket)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        # (tests render the report's HTML: its text is the PDF's)
+        self.assertIn(self.ticket.name, response.text)
+        self.assertIn("Calipers squeal", response.text)
+        self.assertNotIn(
+            "Shim missing", response.text, "the investigation stays inside"
+        )
+
+    def test_nobody_else_prints_it(self):
+        self.authenticate(self.stranger.login, self.stranger.login)
+        refused = self._form(self.ticket)
+        self.assertIn(refused.status_code, (302, 303))
+        self.assertNotIn(self.ticket.name, refused.text)
+        self.authenticate(None, None)
+        self.assertIn(self._form(self.ticket, "not-the-token").status_code, (302, 303))
+        self.ticket._portal_ensure_token()
+        mailed = self._form(self.ticket, self.ticket.access_token)
+        self.assertEqual(mailed.status_code, 200)
+        self.assertIn(self.ticket.name, mailed.text)
