@@ -195,15 +195,21 @@ class CqPortalMixin(models.AbstractModel):
         """Who handles what a customer sends from the portal: their salesperson
         when they work in that company, else the manager of its default
         department (nobody when it has none)."""
+
+        def handles(user):
+            return bool(
+                user
+                and user.active
+                and user._is_internal()
+                and company in user.company_ids
+                and user.has_group("customer_quality.group_cq_user")
+            )
+
         salesperson = customer.user_id
-        if (
-            salesperson
-            and salesperson.active
-            and salesperson._is_internal()
-            and company in salesperson.company_ids
-        ):
+        if handles(salesperson):
             return salesperson
-        return self.env["cq.team"].sudo()._cq_default_team(company).manager_id
+        manager = self.env["cq.team"].sudo()._cq_default_team(company).manager_id
+        return manager if handles(manager) else self.env["res.users"]
 
     @api.model
     def _cq_portal_create(self, values, files, note, responsible=None):
@@ -310,10 +316,10 @@ class CqPortalMixin(models.AbstractModel):
 
     def _cq_portal_post(self, body, author, files=()):
         """Post what the customer sends (``body``, their checked ``files``) in
-        the chatter, in their name. The files are created as theirs (not as
-        the superuser: a portal user may not create them on their own) and
-        pending, and the post links them to this document, as the chatter's
-        own upload does."""
+        the chatter, in their name. The files are created pending with the
+        superuser's rights (a portal user may not create files on our
+        documents) but in the customer's name (``create_uid``), as the
+        chatter's own upload does, and the post links them to this document."""
         self.ensure_one()
         checked = self._cq_portal_check_files(files)
         attachments = (
@@ -443,6 +449,22 @@ class CqPortalMixin(models.AbstractModel):
             "mail.mt_comment",
         ):
             kwargs["subtype_xmlid"] = "mail.mt_comment"
+        if not self.env.user._is_internal():
+            # what a customer attaches is checked as in the portal's forms,
+            # wherever it was uploaded before (a pending file of another
+            # document comes with its id)
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .browse(kwargs.get("attachment_ids") or [])
+            )
+            self._cq_portal_check_files(
+                [(a.name, a.raw or b"") for a in attachments]
+                + [
+                    (name, content)
+                    for name, content, *_rest in kwargs.get("attachments") or []
+                ]
+            )
         return super().message_post(**kwargs)
 
     def _thread_to_store(self, store, /, *, fields=None, request_list=None):

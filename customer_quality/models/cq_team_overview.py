@@ -143,7 +143,8 @@ class CqTeam(models.Model):
 
     def _cq_midnight(self, now):
         """The end of today in the user's time zone, as a naive UTC datetime."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        name = self.env.context.get("tz") or self.env.user.tz
+        tz = pytz.timezone(name if name in pytz.all_timezones_set else "UTC")
         today = pytz.utc.localize(now).astimezone(tz).date()
         midnight = tz.localize(datetime.combine(today + timedelta(days=1), time.min))
         return midnight.astimezone(pytz.utc).replace(tzinfo=None)
@@ -153,7 +154,7 @@ class CqTeam(models.Model):
         measure in the context key ``cq_measure``)."""
         self.ensure_one()
         measure = self.env.context.get("cq_measure")
-        if measure not in MEASURES:
+        if not isinstance(measure, str) or measure not in MEASURES:
             raise UserError(self.env._("Unknown overview count: %s", measure))
         model, _team_field, count_field = MEASURES[measure]
         action = self.env["ir.actions.act_window"]._for_xml_id(ACTIONS[model])

@@ -116,6 +116,8 @@ class ResPartner(models.Model):
                     ("picking_id.picking_type_code", "=", "outgoing"),
                     ("state", "=", "done"),
                     ("location_dest_id.usage", "=", "customer"),
+                    # what they may then follow: documents of their companies
+                    ("picking_id.company_id", "in", self.env.user.company_ids.ids),
                 ],
                 ["picking_id", "product_id", "lot_id"],
                 ["picking_id:count"],

@@ -187,6 +187,19 @@ class TestPortalReturnRequest(CqPortalRequestCommon, HttpCase):
         self.assertEqual(sorted(lines.mapped("quantity")), [2.0, 9.0])
         self.assertEqual(lines.move_id, picking.move_ids)
 
+    def test_the_salesperson_s_activity_is_in_their_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_quality"], ["zh_CN"], overwrite=True
+        )
+        self.sales_user.lang = "zh_CN"
+        self.assertEqual(self.portal_user.lang, "en_US")
+        response = self._request()
+        self.assertIn(response.status_code, (302, 303), response.text[:300])
+        summary = self._mine("cq.return").activity_ids.summary
+        self.assertNotIn("Authorise", summary)
+        self.assertIn("退货", summary)
+
     @mute_logger("odoo.http")
     def test_bad_requests_are_refused_whole(self):
         other_key = f"{self.product.id}_{self.other_lot.id}"
@@ -384,6 +397,36 @@ class TestPortalChatterFiles(CqPortalRequestCommon, HttpCase):
         refused = self._upload("one-more.png", PNG, "image/png")
         self.assertIn("please wait a little", refused["error"])
         self.assertEqual(len(self._uploaded()), 20)
+
+    def test_a_file_uploaded_elsewhere_is_checked_when_posted_here(self):
+        # a pending file the customer uploaded on another document of theirs
+        svg = (
+            self.env["ir.attachment"]
+            .with_user(self.portal_user)
+            .sudo()
+            .create(
+                {
+                    "name": "x.svg",
+                    "raw": SVG,
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                    "access_token": "tok",
+                }
+            )
+        )
+        before = self.ticket.message_ids
+        with mute_logger("odoo.http"):
+            posted = self._jsonrpc(
+                "/mail/message/post",
+                {
+                    "thread_model": "cq.ticket",
+                    "thread_id": self.ticket.id,
+                    "post_data": {"body": "See file", "attachment_ids": svg.ids},
+                    "attachment_tokens": ["tok"],
+                },
+            )
+        self.assertIn("not a photo or a PDF", posted["error"]["data"]["message"])
+        self.assertEqual(self.ticket.message_ids, before, "nothing posted")
 
     def test_what_the_customer_sent_is_kept_as_sent(self):
         message = self.ticket.sudo()._cq_portal_post(

@@ -92,9 +92,9 @@ class TestReturnI18n(CqReturnCommon):
         ]
         for label in (
             "核准",
-            "品管部确认",
+            "确认问题",
             "收货",
-            "检验完成",
+            "记录检验结果",
             "向客户说明",
             "重置为草稿",
         ):
