@@ -195,6 +195,25 @@ class TestKpi(CqReturnCommon):
         )
         self.assertAlmostEqual(by_month[datetime(2026, 1, 1)][2], 2.0)
 
+    def test_a_complaint_about_staff_stays_out_of_their_reports(self):
+        self.staff.sudo().deadline_ids.filtered(
+            lambda d: d.kind == "first_reply"
+        ).write({"date_deadline": datetime(2026, 2, 17, 10)})
+        self.staff.sudo()._cq_write_workflow(
+            {"first_reply_date": datetime(2026, 2, 17, 4)}
+        )
+        domain = [("ticket_id", "=", self.staff.id)]
+        for model in ("cq.kpi.deadline", "cq.kpi.first.reply"):
+            with self.subTest(model=model):
+                seen = self.env[model].with_user(self.quality_manager)
+                self.assertTrue(seen.search_count(domain), "the manager sees it")
+                hidden = self.env[model].with_user(self.team_manager)
+                self.assertFalse(hidden.search_count(domain))
+                self.assertFalse(
+                    hidden._read_group(domain, ["partner_id"], ["__count"]),
+                    "nor counts it in a group",
+                )
+
     # ------------------------------------------------------------------
     # Complaints per million delivered units, return rate
     # ------------------------------------------------------------------
