@@ -1,3 +1,5 @@
+from bisect import bisect_right
+
 import pytz
 
 from odoo import api, fields, models
@@ -17,18 +19,41 @@ class CqTicket(models.Model):
         "the first reply. Averaged per group in the first-reply KPI.",
     )
 
-    @api.depends("received_date", "first_reply_date")
+    @api.depends("received_date", "first_reply_date", "company_id")
     def _compute_first_reply_working_hours(self):
+        # Performance: the working intervals are read once per calendar for
+        # the whole batch (an upgrade computes every replied ticket), then each
+        # ticket sums the part of them between its two moments.
+        spans = {}
         for ticket in self:
             start, stop = ticket.received_date, ticket.first_reply_date
             if not start or not stop or stop <= start:
                 ticket.first_reply_working_hours = 0.0
                 continue
             calendar = ticket.company_id._cq_calendar()
-            ticket.first_reply_working_hours = (
-                calendar.get_work_hours_count(
-                    pytz.utc.localize(start), pytz.utc.localize(stop)
-                )
-                if calendar
-                else (stop - start).total_seconds() / 3600.0
+            if not calendar:
+                ticket.first_reply_working_hours = (
+                    stop - start
+                ).total_seconds() / 3600.0
+                continue
+            spans.setdefault(calendar, []).append(
+                (ticket, pytz.utc.localize(start), pytz.utc.localize(stop))
             )
+        for calendar, rows in spans.items():
+            begin = min(start for _ticket, start, _stop in rows)
+            end = max(stop for _ticket, _start, stop in rows)
+            intervals = sorted(
+                (start, stop)
+                for start, stop, _meta in calendar._work_intervals_batch(begin, end)[
+                    False
+                ]
+            )
+            starts = [start for start, _stop in intervals]
+            for ticket, start, stop in rows:
+                seconds = 0.0
+                for lo, hi in intervals[max(bisect_right(starts, start) - 1, 0) :]:
+                    if lo >= stop:
+                        break
+                    overlap = (min(hi, stop) - max(lo, start)).total_seconds()
+                    seconds += max(overlap, 0.0)
+                ticket.first_reply_working_hours = seconds / 3600.0

@@ -195,6 +195,31 @@ class TestKpi(CqReturnCommon):
         )
         self.assertAlmostEqual(by_month[datetime(2026, 1, 1)][2], 2.0)
 
+    def test_working_hours_of_a_batch_are_each_ticket_s_own(self):
+        # computed for many tickets at once (an upgrade), each counts only
+        # its own span: over a weekend, within a morning, across days
+        spans = [
+            (datetime(2026, 1, 16, 8), datetime(2026, 1, 19, 1)),
+            (datetime(2026, 1, 13, 1), datetime(2026, 1, 13, 3)),
+            (datetime(2026, 1, 21, 2), datetime(2026, 1, 28, 9)),
+            (datetime(2026, 1, 22, 2), datetime(2026, 1, 22, 2, 30)),
+        ]
+        tickets = self.t1 | self.t2 | self.t3 | self.suggestion
+        for ticket, (start, stop) in zip(tickets, spans, strict=True):
+            ticket.sudo()._cq_write_workflow(
+                {"received_date": start, "first_reply_date": stop}
+            )
+        tickets.invalidate_recordset(["first_reply_working_hours"])
+        tickets._compute_first_reply_working_hours()
+        calendar = self.company._cq_calendar()
+        for ticket, (start, stop) in zip(tickets, spans, strict=True):
+            self.assertAlmostEqual(
+                ticket.first_reply_working_hours,
+                calendar.get_work_hours_count(start, stop),
+                places=6,
+            )
+        self.assertAlmostEqual(self.t1.first_reply_working_hours, 2.0)
+
     def test_a_complaint_about_staff_stays_out_of_their_reports(self):
         self.staff.sudo().deadline_ids.filtered(
             lambda d: d.kind == "first_reply"
