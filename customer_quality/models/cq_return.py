@@ -105,12 +105,14 @@ class CqReturn(models.Model):
         domain="[('partner_id', '=', partner_id)]",
     )
     team_id = fields.Many2one(
-        related="ticket_id.team_id",
+        "cq.team",
+        compute="_compute_team_id",
         store=True,
         index="btree_not_null",
         string="Department",
-        help="The department of its complaint, whose overview counts it; a return "
-        "raised without a complaint has none.",
+        help="The department whose overview counts it: its complaint's, else the "
+        "company's first department (the one that receives what customers send, "
+        "such as the returns they request in the portal).",
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -291,6 +293,19 @@ class CqReturn(models.Model):
             "A return number is unique per company.",
         ),
     ]
+
+    @api.depends("ticket_id.team_id", "company_id")
+    def _compute_team_id(self):
+        defaults = {}
+        for rma in self:
+            if rma.ticket_id.team_id:
+                rma.team_id = rma.ticket_id.team_id
+                continue
+            if rma.company_id not in defaults:
+                defaults[rma.company_id] = (
+                    self.env["cq.team"].sudo()._cq_default_team(rma.company_id)
+                )
+            rma.team_id = defaults[rma.company_id]
 
     @api.depends("line_ids.picking_id", "company_id")
     def _compute_warehouse_id(self):

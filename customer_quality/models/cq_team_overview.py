@@ -15,6 +15,7 @@ MEASURES = {
     "today_tickets": ("cq.ticket", "team_id", "today_ticket_count"),
     "serious_tickets": ("cq.ticket", "team_id", "serious_ticket_count"),
     "to_approve_tickets": ("cq.ticket", "team_id", "to_approve_ticket_count"),
+    "returns_to_authorise": ("cq.return", "team_id", "return_to_authorise_count"),
     "returns_to_receive": ("cq.return", "team_id", "return_to_receive_count"),
     "returns_to_inspect": ("cq.return", "team_id", "return_to_inspect_count"),
     "returns_to_decide": ("cq.return", "team_id", "return_to_decide_count"),
@@ -56,6 +57,12 @@ class CqTeam(models.Model):
     )
     to_approve_ticket_count = fields.Integer(
         "Waiting approval", compute="_compute_overview_counts"
+    )
+    return_to_authorise_count = fields.Integer(
+        "Returns to authorise",
+        compute="_compute_overview_counts",
+        help="Draft returns waiting for authorisation, among them those customers "
+        "requested in the portal.",
     )
     return_to_receive_count = fields.Integer(
         "Returns to receive",
@@ -116,6 +123,8 @@ class CqTeam(models.Model):
             return [*open_ticket, ("severity", "=", "serious")]
         if measure == "to_approve_tickets":
             return [("state", "=", "to_approve")]
+        if measure == "returns_to_authorise":
+            return [("state", "=", "draft")]
         if measure == "returns_to_receive":
             return [
                 ("state", "=", "authorised"),

@@ -23,6 +23,7 @@ OTHER_TEAM = {
     "today_tickets": 0,
     "serious_tickets": 0,
     "to_approve_tickets": 0,
+    "returns_to_authorise": 0,
     "returns_to_receive": 0,
     "returns_to_inspect": 0,
     "returns_to_decide": 1,
@@ -35,6 +36,7 @@ TEAM = {
     "today_tickets": 1,
     "serious_tickets": 1,
     "to_approve_tickets": 1,
+    "returns_to_authorise": 0,
     "returns_to_receive": 1,
     "returns_to_inspect": 1,
     "returns_to_decide": 0,
@@ -198,6 +200,27 @@ class TestOverview(CqOverviewCommon):
             self.team.with_context(cq_measure="everything").action_view_overview()
 
     @freeze_time(NOW)
+    def test_a_return_without_complaint_is_the_first_department_s(self):
+        # what a customer requests in the portal has no complaint yet
+        rma = self._rma()
+        self.assertFalse(rma.ticket_id)
+        first = self.env["cq.team"]._cq_default_team(self.company)
+        self.assertEqual(rma.team_id, first)
+        counts = self._team_counts(first, self.quality_manager)
+        self.assertGreaterEqual(counts["returns_to_authorise"], 1)
+        action = (
+            first.with_user(self.quality_manager)
+            .with_context(cq_measure="returns_to_authorise")
+            .action_view_overview()
+        )
+        listed = (
+            self.env["cq.return"]
+            .with_user(self.quality_manager)
+            .search(action["domain"])
+        )
+        self.assertIn(rma, listed)
+        self.assertEqual(len(listed), counts["returns_to_authorise"])
+
     def test_department_change_moves_returns_and_capas(self):
         t7 = self.env["cq.ticket"].search(
             [("team_id", "=", self.other_team.id), ("state", "=", "draft")]
@@ -304,7 +327,7 @@ class TestOverviewPerformance(CqOverviewCommon):
         teams = self.team | self.other_team
         self._ticket([NOW - timedelta(hours=1)])
         self._read_overview(teams)  # warm the caches of the views and the rules
-        with self.assertQueryCount(16):
+        with self.assertQueryCount(17):
             result = self._read_overview(teams)
         self.assertEqual(result["length"], 2)
 
@@ -320,7 +343,7 @@ class TestOverviewPerformance(CqOverviewCommon):
             for _ticket in range(3):
                 self._ticket([NOW - timedelta(hours=1)], team_id=team.id)
         self._read_overview(teams)
-        with self.assertQueryCount(16):
+        with self.assertQueryCount(17):
             result = self._read_overview(teams)
         self.assertEqual(result["length"], 6)
         by_id = {record["id"]: record for record in result["records"]}
