@@ -239,6 +239,31 @@ class CqCustomerPortal(CustomerPortal):
         return request.render("customer_quality.portal_cq_ticket_page", values)
 
     @http.route(
+        ["/my/complaints/<int:ticket_id>/8d/<int:capa_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def cq_portal_ticket_8d(self, ticket_id, capa_id, access_token=None, **kw):
+        """An 8D report of the complaint, once sent to the customer: the
+        complaint is checked first, then that the report is one of its own."""
+        try:
+            ticket_sudo = self._document_check_access(
+                "cq.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        capa = ticket_sudo._cq_portal_8d_reports().filtered(lambda c: c.id == capa_id)
+        if not capa:
+            return request.redirect(ticket_sudo.access_url)
+        return self._show_report(
+            model=capa,
+            report_type="pdf",
+            report_ref="customer_quality.action_report_cq_capa_8d",
+            download=True,
+        )
+
+    @http.route(
         ["/my/complaints/<int:ticket_id>/answer"],
         type="http",
         auth="public",

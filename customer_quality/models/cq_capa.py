@@ -1,3 +1,5 @@
+import re
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -103,6 +105,7 @@ class CqCapa(models.Model):
         "reopen_count",
         "reopened_date",
         "cancel_reason",
+        "report_sent_date",
     )
     # the clock and the customer the deadlines were planned on
     _cq_editable_states = {
@@ -386,6 +389,13 @@ class CqCapa(models.Model):
     reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
     reopened_date = fields.Datetime("Reopened on", readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False)
+    report_sent_date = fields.Datetime(
+        "8D report sent on",
+        readonly=True,
+        copy=False,
+        help="When the 8D report was last sent to the customer from the chatter; "
+        "from then on the customer downloads it from their complaint in the portal.",
+    )
 
     # deadlines -------------------------------------------------------------
     deadline_ids = fields.One2many(
@@ -1265,7 +1275,28 @@ class CqCapa(models.Model):
         self._cq_check_group(
             "customer_quality.group_cq_officer", self.env._("send 8D reports")
         )
-        return self._cq_composer("customer_quality.mail_template_cq_capa_8d")
+        return self._cq_composer(
+            "customer_quality.mail_template_cq_capa_8d", "cq_capa_8d_sent"
+        )
+
+    def _get_report_base_filename(self):
+        # the file the customer downloads from the portal
+        self.ensure_one()
+        return re.sub(r"\W+", "_", f"8D {self.name}")
+
+    def message_post(self, **kwargs):
+        if not self.env.context.get("cq_capa_8d_sent"):
+            return super().message_post(**kwargs)
+        # (the context only tells which step the email completes: the sender
+        # must be one who sends 8D reports, and it must reach the customer)
+        self._cq_check_group(
+            "customer_quality.group_cq_officer", self.env._("send 8D reports")
+        )
+        capas = self.with_context(cq_capa_8d_sent=False)
+        message = super(CqCapa, capas).message_post(**kwargs)
+        self._cq_check_step_message(message)
+        capas._cq_write_workflow({"report_sent_date": fields.Datetime.now()})
+        return message
 
     @api.model
     def _cq_open_for(self, source, values):

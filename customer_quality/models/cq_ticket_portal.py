@@ -72,6 +72,19 @@ class CqTicket(models.Model):
         self.ensure_one()
         return bool(self.reply_date) and self.state in ("replied", "closed")
 
+    def _cq_portal_8d_reports(self):
+        """The 8D reports of this complaint sent to its customer: theirs to
+        download again from the portal."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return self.sudo().capa_ids.filtered(
+            lambda capa: (
+                capa.report_sent_date
+                and capa.form_type == "8d"
+                and capa.partner_id.commercial_partner_id == customer
+            )
+        )
+
     def _cq_portal_deadlines(self):
         """The promised dates of the current round, open ones first: [(label,
         deadline, met on)]."""

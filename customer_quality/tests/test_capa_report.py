@@ -121,7 +121,9 @@ class TestCapaReport(CapaReportMixin, CqCapaCommon):
         )
         self.assertIn(capa.name, composer.subject)
         self.assertEqual(composer.partner_ids, self.customer)
+        self.assertFalse(capa.report_sent_date)
         composer._action_send_mail()
+        self.assertTrue(capa.report_sent_date, "the customer has it now")
         message = capa.message_ids[0]
         # outside force_report_rendering, test runs render reports as HTML
         self.assertRegex(

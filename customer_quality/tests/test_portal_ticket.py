@@ -3,6 +3,7 @@ import os
 import re
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -682,3 +683,46 @@ class TestPortalTicketForm(CqPortalCommon, HttpCase):
         mailed = self._form(self.ticket, self.ticket.access_token)
         self.assertEqual(mailed.status_code, 200)
         self.assertIn(self.ticket.name, mailed.text)
+
+    def test_the_customer_downloads_the_8d_report_once_sent(self):
+        capa = self.env["cq.capa"].create(
+            {
+                "title": "Calipers squeal",
+                "partner_id": self.customer.id,
+                "ticket_ids": [Command.set(self.ticket.ids)],
+                "form_type": "8d",
+                "leader_id": self.officer.id,
+                "description": "<p>Squeal.</p>",
+            }
+        )
+        other = self.env["cq.capa"].create(
+            {
+                "title": "Beta's own 8D",
+                "partner_id": self.other_customer.id,
+                "form_type": "8d",
+                "leader_id": self.officer.id,
+                "description": "<p>Beta.</p>",
+            }
+        )
+        other._cq_write_workflow({"report_sent_date": "2026-12-01 10:00:00"})
+        url = f"/my/complaints/{self.ticket.id}/8d/{capa.id}"
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/complaints/{self.ticket.id}")
+        self.assertNotIn("o_cq_portal_8d", page.text, "not sent yet")
+        self.assertIn(self.url_open(url, allow_redirects=False).status_code, (302, 303))
+        capa._cq_write_workflow({"report_sent_date": "2026-12-01 10:00:00"})
+        page = self.url_open(f"/my/complaints/{self.ticket.id}")
+        self.assertIn(url, page.text)
+        report = self.url_open(url, allow_redirects=False)
+        self.assertEqual(report.status_code, 200)
+        self.assertIn(capa.name, report.text)
+        # another customer's 8D is no report of this complaint
+        foreign = self.url_open(
+            f"/my/complaints/{self.ticket.id}/8d/{other.id}", allow_redirects=False
+        )
+        self.assertIn(foreign.status_code, (302, 303))
+        self.assertNotIn("Beta's own 8D", foreign.text)
+        self.authenticate(self.stranger.login, self.stranger.login)
+        refused = self.url_open(url, allow_redirects=False)
+        self.assertIn(refused.status_code, (302, 303))
+        self.assertNotIn(capa.name, refused.text)
