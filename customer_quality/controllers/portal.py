@@ -1,6 +1,8 @@
+import re
+
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.osv import expression
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -518,6 +520,40 @@ class CqCustomerPortal(CustomerPortal):
             access_token,
             "customer_quality.portal_cq_return_page",
             kw,
+        )
+
+    @http.route(
+        ["/my/returns/<int:return_id>/slip/<int:picking_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def cq_portal_return_slip(self, return_id, picking_id, access_token=None, **kw):
+        """The slip of one of the return's own receipts: the return is checked
+        first, then that the receipt is one of its own."""
+        try:
+            rma_sudo = self._document_check_access(
+                "cq.return", return_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        picking = rma_sudo._cq_portal_slips().filtered(lambda p: p.id == picking_id)
+        if not picking:
+            return request.redirect(rma_sudo.access_url)
+        content, _type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_company(picking.company_id)
+            ._render_qweb_pdf("stock.action_report_delivery", picking.ids)
+        )
+        name = re.sub(r"\W+", "_", picking.name)
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", content_disposition(f"{name}.pdf")),
+            ],
         )
 
     @http.route(

@@ -26,6 +26,12 @@ class CqReturn(models.Model):
         }
     )
 
+    def _cq_portal_slips(self):
+        """The return receipts of this return, whose slip the customer prints
+        to send the goods with: theirs once we authorised the return."""
+        self.ensure_one()
+        return self.sudo().receipt_ids.filtered(lambda p: p.state != "cancel")
+
     def _cq_portal_lines(self):
         """The lines as the customer sees them: what, which lot, how many,
         why, and how many we received."""

@@ -140,6 +140,28 @@ class TestPortalDocuments(CqPortalCommon, HttpCase):
             .search([("id", "=", self.claim.id)])
         )
 
+    def test_the_customer_prints_the_slip_of_an_authorised_return(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        self.assertNotIn("o_cq_portal_slip", self.url_open(self.rma.access_url).text)
+        self.rma.action_authorise()
+        receipt = self.rma.receipt_ids
+        self.assertEqual(len(receipt), 1)
+        url = f"{self.rma.access_url}/slip/{receipt.id}"
+        self.assertIn(url, self.url_open(self.rma.access_url).text)
+        slip = self.url_open(url, allow_redirects=False)
+        self.assertEqual(slip.status_code, 200)
+        self.assertEqual(slip.headers["Content-Type"], "application/pdf")
+        self.assertIn(receipt.name, slip.text)
+        # a picking that is not this return's receipt (the customer's delivery)
+        foreign = self.url_open(
+            f"{self.rma.access_url}/slip/{self.delivery.id}", allow_redirects=False
+        )
+        self.assertIn(foreign.status_code, (302, 303))
+        self.authenticate(self.stranger.login, self.stranger.login)
+        refused = self.url_open(url, allow_redirects=False)
+        self.assertIn(refused.status_code, (302, 303))
+        self.assertNotIn(receipt.name, refused.text)
+
 
 @tagged("post_install", "-at_install")
 class TestPortalSurveys(CqSatisfactionCommon, HttpCase):
