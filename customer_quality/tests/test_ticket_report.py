@@ -168,9 +168,9 @@ class TestTicketReport(TicketReportMixin, CqCommon):
         self.assertIn("Waiting for the carrier's survey report", text)
         self.assertIn("Photos and files 1 attached to the ticket", text)
 
-    def test_chinese_customer_gets_chinese_title_first(self):
+    def test_a_chinese_company_gets_the_chinese_title_first(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.customer.lang = "zh_CN"
+        self.company.partner_id.lang = "zh_CN"
         ticket = self._ticket()
         tree = self._html(ticket)
         titles = tree.xpath('//div[hasclass("cq-title")]/*')
@@ -190,22 +190,27 @@ class TestTicketReport(TicketReportMixin, CqCommon):
         self.assertNotIn(tickets[1].name, self._text(articles[0]))
         self.assertIn(tickets[1].name, self._text(articles[1]))
 
-    def test_printed_in_customer_language(self):
+    def test_printed_in_the_company_language_with_the_customer_s_words(self):
+        # an internal form: in the language the company works in, whatever
+        # the customer's or the printing user's; what the customer said is
+        # kept as recorded
         self.env["res.lang"]._activate_lang("zh_CN")
         view = self.env.ref("customer_quality.report_cq_ticket_document")
         view.update_field_translations(
             "arch_db", {"zh_CN": {"Customer's demands": "客户诉求"}}
         )
         self.customer.lang = "zh_CN"
-        chinese = self._ticket()
-        english = self._ticket(partner_id=self.other_customer.id, contact_id=False)
+        ticket = self._ticket(description="<p>The calipers squeal at 30 km/h.</p>")
         self.assertEqual(self.env.user.lang, "en_US")
-        text = self._text(self._html(chinese))
+        text = self._text(self._html(ticket))
+        self.assertIn("Customer's demands", text, "the company works in English")
+        self.assertNotIn("客户诉求", text)
+        self.company.partner_id.lang = "zh_CN"
+        self.customer.lang = "en_US"
+        text = self._text(self._html(ticket))
         self.assertIn("客户诉求", text)
         self.assertNotIn("Customer's demands", text)
-        text = self._text(self._html(english))
-        self.assertIn("Customer's demands", text)
-        self.assertNotIn("客户诉求", text)
+        self.assertIn("The calipers squeal at 30 km/h.", text)
 
     def test_file_name(self):
         ticket = self._ticket()
