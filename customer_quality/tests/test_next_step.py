@@ -40,6 +40,19 @@ class TestNextStep(CqWorkflowCommon):
                 self.assertEqual(len(steps), len(set(steps)))
                 self.assertLessEqual(set(steps), set(self.env[model]._cq_next_steps))
 
+    def test_the_delivery_s_customer_return_is_not_odoo_s_return(self):
+        arch = self.env["stock.picking"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        buttons = [b for b in etree.fromstring(arch).find(".//header").iter("button")]
+        names = [b.get("name") for b in buttons]
+        ours = names.index("action_cq_create_return")
+        odoo_return = names.index(
+            str(self.env.ref("stock.act_stock_return_picking").id)
+        )
+        self.assertEqual(buttons[ours].get("string"), "Customer return")
+        self.assertGreater(odoo_return - ours, 1, "another button between them")
+
     def test_the_ticket_s_next_step_for_whoever_acts(self):
         phoned = self._ticket(channel="phone", follow_up_required=True)
         self.assertEqual(next_step(phoned, self.sales_user), "confirm_readback")
