@@ -161,6 +161,16 @@ class TestPortalDocuments(CqPortalCommon, HttpCase):
         refused = self.url_open(url, allow_redirects=False)
         self.assertIn(refused.status_code, (302, 303))
         self.assertNotIn(receipt.name, refused.text)
+        # the mailed link, without an account: its token, not another
+        self.authenticate(None, None)
+        self.rma._portal_ensure_token()
+        wrong = self.url_open(f"{url}?access_token=nope", allow_redirects=False)
+        self.assertIn(wrong.status_code, (302, 303))
+        mailed = self.url_open(
+            f"{url}?access_token={self.rma.access_token}", allow_redirects=False
+        )
+        self.assertEqual(mailed.status_code, 200)
+        self.assertIn(receipt.name, mailed.text)
 
 
 @tagged("post_install", "-at_install")

@@ -726,3 +726,12 @@ class TestPortalTicketForm(CqPortalCommon, HttpCase):
         refused = self.url_open(url, allow_redirects=False)
         self.assertIn(refused.status_code, (302, 303))
         self.assertNotIn(capa.name, refused.text)
+        self.authenticate(None, None)
+        self.ticket._portal_ensure_token()
+        wrong = self.url_open(f"{url}?access_token=nope", allow_redirects=False)
+        self.assertIn(wrong.status_code, (302, 303))
+        mailed = self.url_open(
+            f"{url}?access_token={self.ticket.access_token}", allow_redirects=False
+        )
+        self.assertEqual(mailed.status_code, 200)
+        self.assertIn(capa.name, mailed.text)
