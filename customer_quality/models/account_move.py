@@ -13,5 +13,5 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     cq_return_line_id = fields.Many2one(
-        "cq.return.line", index="btree_not_null", readonly=True
+        "cq.return.line", string="Return line", index="btree_not_null", readonly=True
     )

@@ -164,14 +164,20 @@ class CqCapa(models.Model):
         help="The step deadlines run from this moment.",
     )
     cause_category = fields.Selection(
-        CAUSE_CATEGORIES, tracking=True, help="Grouping for the management review."
+        CAUSE_CATEGORIES,
+        string="Cause category",
+        tracking=True,
+        help="Grouping for the management review.",
     )
     # customer and goods
     partner_id = fields.Many2one(
         "res.partner", string="Customer", index=True, tracking=True
     )
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True
+        string="Commercial entity",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
     )
     product_id = fields.Many2one("product.product", index=True, tracking=True)
     product_tmpl_id = fields.Many2one(
@@ -198,7 +204,7 @@ class CqCapa(models.Model):
         help="The same problem reported by several customers shares one corrective "
         "action.",
     )
-    ticket_count = fields.Integer(compute="_compute_counts")
+    ticket_count = fields.Integer("Tickets", compute="_compute_counts")
     team_ids = fields.Many2many(
         "cq.team",
         "cq_capa_team_rel",
@@ -211,13 +217,15 @@ class CqCapa(models.Model):
         help="The departments of its complaints: it counts in each of their overviews.",
     )
     return_ids = fields.One2many("cq.return", "capa_id", string="Returns")
-    return_count = fields.Integer(compute="_compute_counts")
+    return_count = fields.Integer("Number of returns", compute="_compute_counts")
     claim_ids = fields.One2many("cq.warranty.claim", "capa_id", string="Claims")
-    claim_count = fields.Integer(compute="_compute_counts")
+    claim_count = fields.Integer("Number of claims", compute="_compute_counts")
     satisfaction_trigger_ids = fields.One2many(
         "cq.satisfaction.trigger", "capa_id", string="Satisfaction results"
     )
-    satisfaction_trigger_count = fields.Integer(compute="_compute_counts")
+    satisfaction_trigger_count = fields.Integer(
+        "Satisfaction triggers", compute="_compute_counts"
+    )
 
     # D1 team -------------------------------------------------------------
     leader_id = fields.Many2one(
@@ -311,7 +319,9 @@ class CqCapa(models.Model):
         "Overdue actions", compute="_compute_action_progress"
     )
     has_overdue_action = fields.Boolean(
-        compute="_compute_action_progress", search="_search_has_overdue_action"
+        "Overdue action",
+        compute="_compute_action_progress",
+        search="_search_has_overdue_action",
     )
 
     # D4 root causes ------------------------------------------------------
@@ -335,7 +345,7 @@ class CqCapa(models.Model):
     document_ids = fields.One2many(
         "cq.capa.document", "capa_id", string="Documents updated"
     )
-    lessons_learned = fields.Html()
+    lessons_learned = fields.Html("Lessons learned")
 
     # effectiveness ---------------------------------------------------------
     effectiveness_method = fields.Selection(
@@ -388,7 +398,7 @@ class CqCapa(models.Model):
     closed_date = fields.Datetime("Closed on", readonly=True, copy=False)
     reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
     reopened_date = fields.Datetime("Reopened on", readonly=True, copy=False)
-    cancel_reason = fields.Text(readonly=True, copy=False)
+    cancel_reason = fields.Text("Cancel reason", readonly=True, copy=False)
     report_sent_date = fields.Datetime(
         "8D report sent on",
         readonly=True,
@@ -411,6 +421,7 @@ class CqCapa(models.Model):
             ("overdue", "Overdue"),
             ("met", "All met"),
         ],
+        string="Deadline status",
         compute="_compute_deadline_summary",
         store=True,
         index=True,
@@ -418,6 +429,7 @@ class CqCapa(models.Model):
 
     # who may see it --------------------------------------------------------
     is_confidential = fields.Boolean(
+        "Confidential",
         compute="_compute_is_confidential",
         store=True,
         help="Opened from a complaint about staff: only its team, the action owners, "
@@ -453,15 +465,21 @@ class CqCapa(models.Model):
     )
 
     # steps -------------------------------------------------------------------
-    can_start_containment = fields.Boolean(compute="_compute_can")
-    can_start_analysis = fields.Boolean(compute="_compute_can")
-    can_start_implementation = fields.Boolean(compute="_compute_can")
-    can_request_verification = fields.Boolean(compute="_compute_can")
-    can_verify = fields.Boolean(compute="_compute_can")
-    can_close = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
-    can_reset = fields.Boolean(compute="_compute_can")
-    can_reopen = fields.Boolean(compute="_compute_can")
+    can_start_containment = fields.Boolean(
+        "Can start containment", compute="_compute_can"
+    )
+    can_start_analysis = fields.Boolean("Can start analysis", compute="_compute_can")
+    can_start_implementation = fields.Boolean(
+        "Can start implementation", compute="_compute_can"
+    )
+    can_request_verification = fields.Boolean(
+        "Can request verification", compute="_compute_can"
+    )
+    can_verify = fields.Boolean("Can verify", compute="_compute_can")
+    can_close = fields.Boolean("Can close", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
+    can_reset = fields.Boolean("Can reset", compute="_compute_can")
+    can_reopen = fields.Boolean("Can reopen", compute="_compute_can")
 
     _sql_constraints = [
         (

@@ -61,7 +61,7 @@ class CqCapaAction(models.Model):
         ACTION_STATES, default="open", required=True, readonly=True, copy=False
     )
     is_overdue = fields.Boolean(
-        compute="_compute_is_overdue", search="_search_is_overdue"
+        "Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
     )
     activity_id = fields.Many2one(
         "mail.activity", readonly=True, copy=False, ondelete="set null"

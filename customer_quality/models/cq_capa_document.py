@@ -22,7 +22,9 @@ class CqCapaDocument(models.Model):
     _order = "capa_id, id"
     _check_company_auto = True
 
-    document_type = fields.Selection(DOCUMENT_TYPES, required=True)
+    document_type = fields.Selection(
+        DOCUMENT_TYPES, string="Document type", required=True
+    )
     reference = fields.Char(required=True, help="The document's number.")
     revision = fields.Char(help="The revision that carries the change.")
     date_updated = fields.Date("Updated on")

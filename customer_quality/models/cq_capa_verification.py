@@ -34,7 +34,7 @@ class CqCapaVerification(models.Model):
     user_id = fields.Many2one("res.users", "Verified by", required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True)
     method = fields.Selection(VERIFICATION_METHODS, required=True, readonly=True)
-    deliveries_checked = fields.Integer(readonly=True)
+    deliveries_checked = fields.Integer("Deliveries checked", readonly=True)
     days_observed = fields.Integer("Days without recurrence", readonly=True)
     result = fields.Selection(RESULTS, required=True, readonly=True)
     note = fields.Text("Evidence", required=True, readonly=True)

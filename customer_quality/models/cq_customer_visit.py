@@ -82,13 +82,13 @@ class CqCustomerVisit(models.Model):
         "Vehicles / units", help="Which vehicles or units (VIN, serial numbers)."
     )
     service_done = fields.Text("Work done")
-    problems_found = fields.Text()
+    problems_found = fields.Text("Problems found")
     customer_opinion = fields.Text("Customer's opinion")
     customer_signatory = fields.Char(
         "Confirmed by (customer)", help="Who signed the service report on site."
     )
     ticket_ids = fields.One2many("cq.ticket", "visit_id", string="Follow-up tickets")
-    ticket_count = fields.Integer(compute="_compute_ticket_count")
+    ticket_count = fields.Integer("Tickets", compute="_compute_ticket_count")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "Numbers are unique."),

@@ -56,6 +56,7 @@ class CqDocumentMixin(models.AbstractModel):
     )
 
     next_step = fields.Char(
+        "Next step",
         compute="_compute_next_step",
         help="The step of the workflow the current user takes next, if any: the "
         "form shows it as the one primary button, the other steps they may take "

@@ -40,7 +40,9 @@ class CqFormNumber(models.Model):
         help="The form, as offered in the Print menu of its documents.",
     )
     printed_from = fields.Char(
-        compute="_compute_printed_from", help="The documents this form is printed from."
+        "Printed from",
+        compute="_compute_printed_from",
+        help="The documents this form is printed from.",
     )
     name = fields.Char(
         "Form number",

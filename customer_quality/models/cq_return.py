@@ -95,7 +95,10 @@ class CqReturn(models.Model):
         domain="[('parent_id', '=', False)]",
     )
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True
+        string="Commercial entity",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
     )
     ticket_id = fields.Many2one(
         "cq.ticket",
@@ -176,12 +179,16 @@ class CqReturn(models.Model):
     )
     description = fields.Html("Customer's explanation")
     total_qty = fields.Float(
-        compute="_compute_totals", store=True, digits="Product Unit of Measure"
+        "Total quantity",
+        compute="_compute_totals",
+        store=True,
+        digits="Product Unit of Measure",
     )
     amount_total = fields.Monetary(
         "Value", compute="_compute_totals", store=True, help="Lines at net price."
     )
     outcome_amount = fields.Monetary(
+        "Outcome amount",
         compute="_compute_totals",
         store=True,
         help="Value of the replacements and credit notes.",
@@ -189,21 +196,31 @@ class CqReturn(models.Model):
 
     # Quality confirmation before receipt (品管部确认 → 仓务部接收)
     needs_quality_confirmation = fields.Boolean(
-        compute="_compute_needs_quality_confirmation", store=True
+        "Needs quality confirmation",
+        compute="_compute_needs_quality_confirmation",
+        store=True,
     )
     quality_confirmed_by_id = fields.Many2one(
-        "res.users", readonly=True, copy=False, tracking=True
+        "res.users",
+        string="Quality confirmed by",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
-    quality_confirmed_on = fields.Datetime(readonly=True, copy=False)
+    quality_confirmed_on = fields.Datetime(
+        "Quality confirmed on", readonly=True, copy=False
+    )
 
     # Approval of replacements and credit notes above the company's amount
     needs_approval = fields.Boolean(
-        compute="_compute_needs_approval", search="_search_needs_approval"
+        "Needs approval",
+        compute="_compute_needs_approval",
+        search="_search_needs_approval",
     )
     approved_by_id = fields.Many2one(
-        "res.users", readonly=True, copy=False, tracking=True
+        "res.users", string="Approved by", readonly=True, copy=False, tracking=True
     )
-    approved_on = fields.Datetime(readonly=True, copy=False)
+    approved_on = fields.Datetime("Approved on", readonly=True, copy=False)
 
     # Nonconformity record (PNPR 产品不合格处理报告)
     nc_description = fields.Text(
@@ -215,18 +232,22 @@ class CqReturn(models.Model):
         store=True,
         digits="Product Unit of Measure",
     )
-    disposition_summary = fields.Char(compute="_compute_disposition_summary")
+    disposition_summary = fields.Char(
+        "Disposition summary", compute="_compute_disposition_summary"
+    )
     decided_by_id = fields.Many2one(
         "res.users", "Decided by", readonly=True, copy=False, tracking=True
     )
-    decided_on = fields.Datetime(readonly=True, copy=False)
+    decided_on = fields.Datetime("Decided on", readonly=True, copy=False)
     corrective_action_required = fields.Boolean(
+        "Corrective action required",
         compute="_compute_corrective_action_required",
         store=True,
         help="Quality-caused returns lead to a corrective action.",
     )
     customer_explanation = fields.Text(
-        help="What we tell the customer: what we found and why, in plain words."
+        "Customer explanation",
+        help="What we tell the customer: what we found and why, in plain words.",
     )
     explanation_sent_on = fields.Datetime(
         "Explained on",
@@ -253,23 +274,35 @@ class CqReturn(models.Model):
     credit_note_ids = fields.One2many("account.move", "cq_return_id", "Credit notes")
     repair_ids = fields.One2many("repair.order", "cq_return_id", "Repairs")
     scrap_ids = fields.One2many("stock.scrap", "cq_return_id", "Scraps")
-    receipt_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
-    replacement_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
-    transfer_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
-    credit_note_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
-    repair_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
-    scrap_count = fields.Integer(compute="_compute_documents", compute_sudo=True)
+    receipt_count = fields.Integer(
+        "Number of receipts", compute="_compute_documents", compute_sudo=True
+    )
+    replacement_count = fields.Integer(
+        "Number of replacements", compute="_compute_documents", compute_sudo=True
+    )
+    transfer_count = fields.Integer(
+        "Number of transfers", compute="_compute_documents", compute_sudo=True
+    )
+    credit_note_count = fields.Integer(
+        "Number of credit notes", compute="_compute_documents", compute_sudo=True
+    )
+    repair_count = fields.Integer(
+        "Number of repairs", compute="_compute_documents", compute_sudo=True
+    )
+    scrap_count = fields.Integer(
+        "Number of scraps", compute="_compute_documents", compute_sudo=True
+    )
 
     # Buttons
-    can_authorise = fields.Boolean(compute="_compute_can")
-    can_confirm_quality = fields.Boolean(compute="_compute_can")
-    can_receive = fields.Boolean(compute="_compute_can")
-    can_inspect = fields.Boolean(compute="_compute_can")
-    can_approve = fields.Boolean(compute="_compute_can")
-    can_decide = fields.Boolean(compute="_compute_can")
-    can_explain = fields.Boolean(compute="_compute_can")
-    can_done = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
+    can_authorise = fields.Boolean("Can authorise", compute="_compute_can")
+    can_confirm_quality = fields.Boolean("Can confirm quality", compute="_compute_can")
+    can_receive = fields.Boolean("Can receive", compute="_compute_can")
+    can_inspect = fields.Boolean("Can inspect", compute="_compute_can")
+    can_approve = fields.Boolean("Can approve", compute="_compute_can")
+    can_decide = fields.Boolean("Can decide", compute="_compute_can")
+    can_explain = fields.Boolean("Can explain", compute="_compute_can")
+    can_done = fields.Boolean("Can be done", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
 
     # Warranty claims raised on the returned goods
     capa_id = fields.Many2one(

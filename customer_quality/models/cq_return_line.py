@@ -78,7 +78,9 @@ class CqReturnLine(models.Model):
         domain="[('id', 'in', delivered_product_ids)]",
     )
     delivered_product_ids = fields.Many2many(
-        "product.product", compute="_compute_delivered_product_ids"
+        "product.product",
+        string="Delivered products",
+        compute="_compute_delivered_product_ids",
     )
     move_id = fields.Many2one(
         "stock.move",
@@ -94,7 +96,10 @@ class CqReturnLine(models.Model):
         " may carry the same product.",
     )
     sale_line_id = fields.Many2one(
-        "sale.order.line", related="move_id.sale_line_id", store=True
+        "sale.order.line",
+        string="Sale order line",
+        related="move_id.sale_line_id",
+        store=True,
     )
     sale_order_id = fields.Many2one(
         related="sale_line_id.order_id", string="Sale order"
@@ -107,7 +112,7 @@ class CqReturnLine(models.Model):
         domain="[('id', 'in', delivered_lot_ids)]",
     )
     delivered_lot_ids = fields.Many2many(
-        "stock.lot", compute="_compute_delivered_lot_ids"
+        "stock.lot", string="Delivered lots", compute="_compute_delivered_lot_ids"
     )
     quantity = fields.Float(
         digits="Product Unit of Measure",
@@ -118,7 +123,9 @@ class CqReturnLine(models.Model):
     )
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     delivered_qty = fields.Float(
-        compute="_compute_returnable_qty", digits="Product Unit of Measure"
+        "Delivered quantity",
+        compute="_compute_returnable_qty",
+        digits="Product Unit of Measure",
     )
     returnable_qty = fields.Float(
         "Still returnable",
@@ -149,19 +156,20 @@ class CqReturnLine(models.Model):
         "stock.move", "cq_return_line_id", "Stock moves", readonly=True
     )
     received_qty = fields.Float(
+        "Received quantity",
         compute="_compute_received_qty",
         store=True,
         digits="Product Unit of Measure",
         help="Quantity the warehouse received on the return receipt.",
     )
-    inspection_result = fields.Selection(INSPECTION_RESULTS)
+    inspection_result = fields.Selection(INSPECTION_RESULTS, string="Inspection result")
     sample_qty = fields.Float(
         "Samples kept",
         digits="Product Unit of Measure",
         help="Nonconforming samples picked for analysis: they stay in the"
         " customer-returns location when the rest is disposed of.",
     )
-    inspection_note = fields.Text()
+    inspection_note = fields.Text("Inspection note")
 
     # Decision
     disposition = fields.Selection(DISPOSITIONS)
@@ -192,19 +200,26 @@ class CqReturnLine(models.Model):
         compute="_compute_amount", store=True, help="Settled quantity at net price."
     )
     outcome_amount = fields.Monetary(
+        "Outcome amount",
         compute="_compute_amount",
         store=True,
         help="Value of the replacement or credit note of this line.",
     )
 
     # Documents created by the decision
-    disposition_picking_id = fields.Many2one("stock.picking", readonly=True)
+    disposition_picking_id = fields.Many2one(
+        "stock.picking", string="Disposition transfer", readonly=True
+    )
     scrap_id = fields.Many2one("stock.scrap", readonly=True)
     repair_id = fields.Many2one("repair.order", readonly=True)
     replacement_move_ids = fields.Many2many(
-        "stock.move", compute="_compute_replacement_move_ids"
+        "stock.move",
+        string="Replacement moves",
+        compute="_compute_replacement_move_ids",
     )
-    credit_note_line_id = fields.Many2one("account.move.line", readonly=True)
+    credit_note_line_id = fields.Many2one(
+        "account.move.line", string="Credit note line", readonly=True
+    )
 
     _sql_constraints = [
         (

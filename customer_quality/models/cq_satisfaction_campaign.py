@@ -124,9 +124,9 @@ class CqSatisfactionCampaign(models.Model):
     sent_date = fields.Datetime("Sent on", readonly=True, copy=False)
     sent_by_id = fields.Many2one("res.users", "Sent by", readonly=True, copy=False)
     closed_date = fields.Datetime("Closed on", readonly=True, copy=False)
-    can_send = fields.Boolean(compute="_compute_can")
-    can_close = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
+    can_send = fields.Boolean("Can send", compute="_compute_can")
+    can_close = fields.Boolean("Can close", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
 
     _sql_constraints = [
         (

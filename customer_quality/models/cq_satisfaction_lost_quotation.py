@@ -19,6 +19,9 @@ class CqSatisfactionLostQuotation(models.Model):
     )
     date = fields.Datetime(related="order_id.date_order", string="Quoted on")
     amount = fields.Monetary(
-        related="order_id.amount_untaxed", store=True, currency_field="currency_id"
+        "Untaxed amount",
+        related="order_id.amount_untaxed",
+        store=True,
+        currency_field="currency_id",
     )
     currency_id = fields.Many2one(related="order_id.currency_id")

@@ -71,7 +71,9 @@ class CqSatisfactionRecipient(models.Model):
     )
     # the survey answer is quality's and the survey officers': the screens of
     # the salespeople read these instead
-    is_invited = fields.Boolean(compute="_compute_is_invited", compute_sudo=True)
+    is_invited = fields.Boolean(
+        "Invited", compute="_compute_is_invited", compute_sudo=True
+    )
 
     _sql_constraints = [
         (

@@ -93,7 +93,7 @@ class CqSatisfactionReview(models.Model):
         string="Trend cells",
         copy=False,
     )
-    decline_count = fields.Integer(compute="_compute_decline_count")
+    decline_count = fields.Integer("Declines", compute="_compute_decline_count")
     lost_customer_ids = fields.One2many(
         "cq.satisfaction.lost.customer", "review_id", string="Lost customers"
     )
@@ -136,10 +136,10 @@ class CqSatisfactionReview(models.Model):
         "res.users", "Approved by", readonly=True, copy=False
     )
     approved_date = fields.Datetime("Approved on", readonly=True, copy=False)
-    can_compute = fields.Boolean(compute="_compute_can")
-    can_review = fields.Boolean(compute="_compute_can")
-    can_approve = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
+    can_compute = fields.Boolean("Can compute", compute="_compute_can")
+    can_review = fields.Boolean("Can review", compute="_compute_can")
+    can_approve = fields.Boolean("Can approve", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "Numbers are unique."),

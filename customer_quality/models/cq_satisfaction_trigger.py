@@ -84,7 +84,7 @@ class CqSatisfactionTrigger(models.Model):
     decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True)
     decided_date = fields.Datetime("Decided on", readonly=True)
     dismiss_reason = fields.Text("Why no action", readonly=True, tracking=True)
-    can_decide = fields.Boolean(compute="_compute_can_decide")
+    can_decide = fields.Boolean("Can decide", compute="_compute_can_decide")
 
     @api.depends("reason_ids.note")
     def _compute_summary(self):

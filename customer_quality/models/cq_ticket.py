@@ -273,7 +273,10 @@ class CqTicket(models.Model):
         help="The customer (company) the feedback comes from.",
     )
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True
+        string="Commercial entity",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -365,7 +368,11 @@ class CqTicket(models.Model):
         precompute=True,
     )
     delivery_date = fields.Date(
-        compute="_compute_delivery_date", store=True, readonly=False, precompute=True
+        "Delivery date",
+        compute="_compute_delivery_date",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     lot_id = fields.Many2one(
         "stock.lot",
@@ -439,19 +446,24 @@ class CqTicket(models.Model):
     )
     severity_override = fields.Selection(
         SEVERITIES,
+        string="Severity override",
         tracking=True,
         copy=False,
         readonly=True,
         help="Set by a quality manager, with a reason, to overrule the criteria.",
     )
-    severity_override_reason = fields.Text(copy=False, readonly=True, tracking=True)
+    severity_override_reason = fields.Text(
+        "Severity override reason", copy=False, readonly=True, tracking=True
+    )
     severity = fields.Selection(
         SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
     )
     urgent = fields.Boolean(
         tracking=True, help="急件: handled within its own deadline."
     )
-    serious_notified = fields.Boolean(copy=False, readonly=True)
+    serious_notified = fields.Boolean(
+        "Serious case notified", copy=False, readonly=True
+    )
 
     # ------------------------------------------------------------------
     # Routing
@@ -483,7 +495,7 @@ class CqTicket(models.Model):
         "quality managers and the responsible person see it.",
     )
     is_staff_complaint = fields.Boolean(
-        compute="_compute_is_staff_complaint", store=True, index=True
+        "Staff complaint", compute="_compute_is_staff_complaint", store=True, index=True
     )
 
     # ------------------------------------------------------------------
@@ -507,7 +519,7 @@ class CqTicket(models.Model):
         "Next deadline", compute="_compute_deadline_summary", store=True, tracking=True
     )
     is_overdue = fields.Boolean(
-        compute="_compute_deadline_summary", store=True, index=True
+        "Overdue", compute="_compute_deadline_summary", store=True, index=True
     )
     deadline_status = fields.Selection(
         [
@@ -516,6 +528,7 @@ class CqTicket(models.Model):
             ("overdue", "Overdue"),
             ("met", "All met"),
         ],
+        string="Deadline status",
         compute="_compute_deadline_summary",
         store=True,
     )
@@ -523,7 +536,9 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Investigation
     # ------------------------------------------------------------------
-    cause_category = fields.Selection(CAUSE_CATEGORIES, tracking=True)
+    cause_category = fields.Selection(
+        CAUSE_CATEGORIES, string="Cause category", tracking=True
+    )
     fault_team_id = fields.Many2one(
         "cq.team",
         string="Responsible department (fault)",
@@ -536,11 +551,11 @@ class CqTicket(models.Model):
         tracking=True,
         check_company=True,
     )
-    root_cause = fields.Text(tracking=True)
+    root_cause = fields.Text("Root cause", tracking=True)
     temporary_measure_1 = fields.Char("Temporary measure 1")
     temporary_measure_2 = fields.Char("Temporary measure 2")
     temporary_measure_3 = fields.Char("Temporary measure 3")
-    proposed_solution = fields.Text(tracking=True)
+    proposed_solution = fields.Text("Proposed solution", tracking=True)
     decision_amount = fields.Monetary(
         "Amount of the decision",
         currency_field="currency_id",
@@ -559,7 +574,7 @@ class CqTicket(models.Model):
         help="Linked by quality. A serious complaint closes once its corrective "
         "action (8D) is verified effective.",
     )
-    capa_count = fields.Integer(compute="_compute_capa_count")
+    capa_count = fields.Integer("CAPAs", compute="_compute_capa_count")
     capa_waiver_reason = fields.Text(
         "Why it closed before its corrective action",
         readonly=True,
@@ -573,13 +588,17 @@ class CqTicket(models.Model):
         readonly=True,
         copy=False,
     )
-    capa_waived_date = fields.Datetime(readonly=True, copy=False)
+    capa_waived_date = fields.Datetime("CAPA waived on", readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Approval
     # ------------------------------------------------------------------
     approval_level = fields.Selection(
-        APPROVAL_LEVELS, compute="_compute_approval_level", store=True, tracking=True
+        APPROVAL_LEVELS,
+        string="Approval level",
+        compute="_compute_approval_level",
+        store=True,
+        tracking=True,
     )
     approver_id = fields.Many2one(
         "res.users",
@@ -593,6 +612,7 @@ class CqTicket(models.Model):
         "Approved on", copy=False, readonly=True, tracking=True
     )
     approval_note = fields.Text(
+        "Approval note",
         copy=False,
         readonly=True,
         tracking=True,
@@ -611,17 +631,21 @@ class CqTicket(models.Model):
     reply_date = fields.Datetime("Replied on", copy=False, readonly=True, tracking=True)
     customer_acceptance = fields.Selection(
         [("accepted", "Accepted"), ("refused", "Not satisfied")],
+        string="Customer acceptance",
         copy=False,
         readonly=True,
         tracking=True,
     )
-    acceptance_date = fields.Datetime(copy=False, readonly=True, tracking=True)
+    acceptance_date = fields.Datetime(
+        "Acceptance date", copy=False, readonly=True, tracking=True
+    )
     acceptance_note = fields.Text(
+        "Acceptance note",
         copy=False,
         readonly=True,
         help="What the customer said of the handling (why not satisfied).",
     )
-    reopen_count = fields.Integer(copy=False, readonly=True)
+    reopen_count = fields.Integer("Reopened", copy=False, readonly=True)
     reopened_date = fields.Datetime(
         "Reopened on",
         copy=False,
@@ -641,7 +665,7 @@ class CqTicket(models.Model):
         readonly=True,
         tracking=True,
     )
-    follow_up_note = fields.Text(copy=False, readonly=True)
+    follow_up_note = fields.Text("Follow-up note", copy=False, readonly=True)
 
     # Pending ledger (未了事宜台帐)
     pending = fields.Boolean(
@@ -652,8 +676,10 @@ class CqTicket(models.Model):
         index=True,
         help="Cannot be settled now: reminded monthly until settled.",
     )
-    pending_reason = fields.Text(copy=False, readonly=True, tracking=True)
-    pending_since = fields.Date(copy=False, readonly=True)
+    pending_reason = fields.Text(
+        "Pending reason", copy=False, readonly=True, tracking=True
+    )
+    pending_since = fields.Date("Pending since", copy=False, readonly=True)
 
     # ------------------------------------------------------------------
     # Returns
@@ -666,25 +692,35 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
-    can_submit = fields.Boolean(compute="_compute_can")
-    can_start = fields.Boolean(compute="_compute_can")
-    can_request_approval = fields.Boolean(compute="_compute_can")
-    can_approve = fields.Boolean(compute="_compute_can")
-    can_reply = fields.Boolean(compute="_compute_can")
-    can_record_acceptance = fields.Boolean(compute="_compute_can")
-    can_follow_up = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
-    can_reset = fields.Boolean(compute="_compute_can")
-    can_acknowledge = fields.Boolean(compute="_compute_can")
-    can_confirm_readback = fields.Boolean(compute="_compute_can")
-    can_record_visit = fields.Boolean(compute="_compute_can")
-    can_override_severity = fields.Boolean(compute="_compute_can")
-    can_reopen = fields.Boolean(compute="_compute_can")
-    can_put_pending = fields.Boolean(compute="_compute_can")
-    can_create_return = fields.Boolean(compute="_compute_can")
-    can_open_capa = fields.Boolean(compute="_compute_can")
-    can_waive_capa = fields.Boolean(compute="_compute_can")
-    can_edit_investigation = fields.Boolean(compute="_compute_can")
+    can_submit = fields.Boolean("Can submit", compute="_compute_can")
+    can_start = fields.Boolean("Can start", compute="_compute_can")
+    can_request_approval = fields.Boolean(
+        "Can request approval", compute="_compute_can"
+    )
+    can_approve = fields.Boolean("Can approve", compute="_compute_can")
+    can_reply = fields.Boolean("Can reply", compute="_compute_can")
+    can_record_acceptance = fields.Boolean(
+        "Can record acceptance", compute="_compute_can"
+    )
+    can_follow_up = fields.Boolean("Can follow up", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
+    can_reset = fields.Boolean("Can reset", compute="_compute_can")
+    can_acknowledge = fields.Boolean("Can acknowledge", compute="_compute_can")
+    can_confirm_readback = fields.Boolean(
+        "Can confirm readback", compute="_compute_can"
+    )
+    can_record_visit = fields.Boolean("Can record visit", compute="_compute_can")
+    can_override_severity = fields.Boolean(
+        "Can override severity", compute="_compute_can"
+    )
+    can_reopen = fields.Boolean("Can reopen", compute="_compute_can")
+    can_put_pending = fields.Boolean("Can put pending", compute="_compute_can")
+    can_create_return = fields.Boolean("Can create return", compute="_compute_can")
+    can_open_capa = fields.Boolean("Can open CAPA", compute="_compute_can")
+    can_waive_capa = fields.Boolean("Can waive CAPA", compute="_compute_can")
+    can_edit_investigation = fields.Boolean(
+        "Can edit investigation", compute="_compute_can"
+    )
 
     # Warranty claims raised from the ticket
     claim_ids = fields.One2many("cq.warranty.claim", "ticket_id", "Warranty claims")

@@ -43,7 +43,9 @@ class CqTicket(models.Model):
         string="Corrective actions of the earlier tickets",
         compute="_compute_repeat_capa_ids",
     )
-    can_confirm_repeat = fields.Boolean(compute="_compute_can_confirm_repeat")
+    can_confirm_repeat = fields.Boolean(
+        "Can confirm repeat", compute="_compute_can_confirm_repeat"
+    )
 
     def init(self):
         res = super().init()

@@ -201,7 +201,10 @@ class CqWarrantyClaim(models.Model):
         check_company=True,
     )
     product_tmpl_id = fields.Many2one(
-        related="product_id.product_tmpl_id", store=True, index=True
+        string="Product template",
+        related="product_id.product_tmpl_id",
+        store=True,
+        index=True,
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -250,6 +253,7 @@ class CqWarrantyClaim(models.Model):
 
     # Warranty, computed from the delivery and the terms
     delivery_date = fields.Date(
+        "Delivery date",
         compute="_compute_warranty",
         precompute=True,
         store=True,
@@ -257,7 +261,7 @@ class CqWarrantyClaim(models.Model):
         "delivered line, else the line itself.",
     )
     warranty_months = fields.Integer(
-        compute="_compute_warranty", precompute=True, store=True
+        "Warranty months", compute="_compute_warranty", precompute=True, store=True
     )
     warranty_source = fields.Selection(
         WARRANTY_SOURCES,
@@ -274,7 +278,7 @@ class CqWarrantyClaim(models.Model):
         store=True,
     )
     warranty_start = fields.Date(
-        compute="_compute_warranty", precompute=True, store=True
+        "Warranty start", compute="_compute_warranty", precompute=True, store=True
     )
     warranty_end = fields.Date(
         "Warranty until",
@@ -303,7 +307,7 @@ class CqWarrantyClaim(models.Model):
 
     # Decision
     outcome = fields.Selection(OUTCOMES, tracking=True, index=True)
-    decision_note = fields.Text()
+    decision_note = fields.Text("Decision note")
     decided_by_id = fields.Many2one(
         "res.users", "Decided by", copy=False, readonly=True
     )
@@ -311,7 +315,7 @@ class CqWarrantyClaim(models.Model):
 
     # Costs
     cost_ids = fields.One2many("cq.warranty.claim.cost", "claim_id", string="Costs")
-    cost_count = fields.Integer(compute="_compute_cost_count")
+    cost_count = fields.Integer("Number of costs", compute="_compute_cost_count")
     cost_total = fields.Monetary(
         "Total cost",
         compute="_compute_cost_total",
@@ -369,12 +373,12 @@ class CqWarrantyClaim(models.Model):
     )
 
     # Buttons
-    can_confirm = fields.Boolean(compute="_compute_can")
-    can_decide = fields.Boolean(compute="_compute_can")
-    can_close = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
-    can_reset = fields.Boolean(compute="_compute_can")
-    can_edit_recovery = fields.Boolean(compute="_compute_can")
+    can_confirm = fields.Boolean("Can confirm", compute="_compute_can")
+    can_decide = fields.Boolean("Can decide", compute="_compute_can")
+    can_close = fields.Boolean("Can close", compute="_compute_can")
+    can_cancel = fields.Boolean("Can cancel", compute="_compute_can")
+    can_reset = fields.Boolean("Can reset", compute="_compute_can")
+    can_edit_recovery = fields.Boolean("Can edit recovery", compute="_compute_can")
 
     _sql_constraints = [
         (

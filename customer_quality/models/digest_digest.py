@@ -65,11 +65,12 @@ class DigestDigest(models.Model):
 
     kpi_cq_complaint_new = fields.Boolean("New complaints")
     kpi_cq_complaint_new_value = fields.Integer(
-        compute="_compute_kpi_cq_complaint_new_value"
+        "Number of new complaints", compute="_compute_kpi_cq_complaint_new_value"
     )
     kpi_cq_complaint_serious = fields.Boolean("Serious complaints (lower is better)")
     kpi_cq_complaint_serious_value = fields.Integer(
-        compute="_compute_kpi_cq_complaint_serious_value"
+        "Number of serious complaints",
+        compute="_compute_kpi_cq_complaint_serious_value",
     )
     kpi_cq_deadline_missed = fields.Boolean(
         "Missed ticket deadlines (lower is better)",
@@ -77,11 +78,12 @@ class DigestDigest(models.Model):
         "not met.",
     )
     kpi_cq_deadline_missed_value = fields.Integer(
-        compute="_compute_kpi_cq_deadline_missed_value"
+        "Number of missed ticket deadlines",
+        compute="_compute_kpi_cq_deadline_missed_value",
     )
     kpi_cq_return_requested = fields.Boolean("Returns registered (lower is better)")
     kpi_cq_return_requested_value = fields.Integer(
-        compute="_compute_kpi_cq_return_requested_value"
+        "Number of returns registered", compute="_compute_kpi_cq_return_requested_value"
     )
     kpi_cq_capa_step_missed = fields.Boolean(
         "Missed corrective action steps (lower is better)",
@@ -89,7 +91,8 @@ class DigestDigest(models.Model):
         "late or are still not met.",
     )
     kpi_cq_capa_step_missed_value = fields.Integer(
-        compute="_compute_kpi_cq_capa_step_missed_value"
+        "Number of missed corrective action steps",
+        compute="_compute_kpi_cq_capa_step_missed_value",
     )
     kpi_cq_first_reply_hours = fields.Boolean(
         "Average first reply in hours (lower is better)",
@@ -97,7 +100,8 @@ class DigestDigest(models.Model):
         "the period.",
     )
     kpi_cq_first_reply_hours_value = fields.Float(
-        compute="_compute_kpi_cq_first_reply_hours_value"
+        "Average first reply (hours)",
+        compute="_compute_kpi_cq_first_reply_hours_value",
     )
 
     # ------------------------------------------------------------------

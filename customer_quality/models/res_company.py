@@ -190,8 +190,8 @@ class ResCompany(models.Model):
         help="A decline is flagged when Welch's t-test, corrected by Holm's method "
         "for the number of cells tested, gives a p-value under this.",
     )
-    cq_pending_reminded_on = fields.Date(readonly=True)
-    cq_reviewed_on = fields.Date(readonly=True)
+    cq_pending_reminded_on = fields.Date("Pending tickets reminded on", readonly=True)
+    cq_reviewed_on = fields.Date("Monthly review requested on", readonly=True)
 
     _sql_constraints = [
         (

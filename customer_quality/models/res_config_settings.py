@@ -5,7 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     company_currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", string="Company Currency"
+        "res.currency", related="company_id.currency_id", string="Company currency"
     )
     cq_calendar_id = fields.Many2one(
         related="company_id.cq_calendar_id", readonly=False

@@ -40,3 +40,4 @@ from . import test_kpi_tour
 from . import test_printed_forms
 from . import test_ticket_screens_scale
 from . import test_migrations
+from . import test_labels

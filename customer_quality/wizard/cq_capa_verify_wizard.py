@@ -15,7 +15,7 @@ class CqCapaVerifyWizard(models.TransientModel):
     )
     result = fields.Selection(RESULTS, required=True, default="effective")
     method = fields.Selection(VERIFICATION_METHODS, string="How", required=True)
-    deliveries_checked = fields.Integer()
+    deliveries_checked = fields.Integer("Deliveries checked")
     days_observed = fields.Integer("Days without recurrence")
     note = fields.Text(
         "Evidence",

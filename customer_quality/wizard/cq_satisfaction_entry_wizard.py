@@ -177,8 +177,10 @@ class CqSatisfactionEntryWizardLine(models.TransientModel):
     )
     sequence = fields.Integer()
     question_id = fields.Many2one("survey.question", required=True)
-    question_type = fields.Selection(related="question_id.question_type")
-    matrix_row_id = fields.Many2one("survey.question.answer")
+    question_type = fields.Selection(
+        string="Question type", related="question_id.question_type"
+    )
+    matrix_row_id = fields.Many2one("survey.question.answer", string="Matrix row")
     item = fields.Char(compute="_compute_item")
     answer_id = fields.Many2one(
         "survey.question.answer",
@@ -191,12 +193,14 @@ class CqSatisfactionEntryWizardLine(models.TransientModel):
         domain="[('question_id', '=', question_id)]",
         help="For a question (or matrix) that takes several answers.",
     )
-    takes_several = fields.Boolean(compute="_compute_takes_several")
+    takes_several = fields.Boolean(
+        "Takes several answers", compute="_compute_takes_several"
+    )
     scale_value = fields.Integer("Scale value")
     has_scale_value = fields.Boolean("Answered")
-    scale_min = fields.Integer(related="question_id.scale_min")
-    scale_max = fields.Integer(related="question_id.scale_max")
-    text_value = fields.Text()
+    scale_min = fields.Integer("Scale minimum", related="question_id.scale_min")
+    scale_max = fields.Integer("Scale maximum", related="question_id.scale_max")
+    text_value = fields.Text("Text answer")
 
     @api.depends("question_id")
     def _compute_takes_several(self):

@@ -17,7 +17,7 @@ class StockReturnPicking(models.TransientModel):
 class StockReturnPickingLine(models.TransientModel):
     _inherit = "stock.return.picking.line"
 
-    cq_return_line_id = fields.Many2one("cq.return.line")
+    cq_return_line_id = fields.Many2one("cq.return.line", string="Return line")
 
     def _prepare_move_default_values(self, new_picking):
         values = super()._prepare_move_default_values(new_picking)
