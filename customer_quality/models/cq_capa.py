@@ -192,6 +192,7 @@ class CqCapa(models.Model):
         string="Lots concerned",
         check_company=True,
         domain="[('product_id', '=?', product_id)]",
+        help="Lots or serial numbers affected by the problem.",
     )
     # sources
     ticket_ids = fields.Many2many(
@@ -237,6 +238,8 @@ class CqCapa(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
         check_company=True,
+        help="Leads the 8D team and is responsible for the corrective action; by"
+        " default who created it.",
     )
     member_ids = fields.Many2many(
         "res.users",
@@ -245,19 +248,28 @@ class CqCapa(models.Model):
         "user_id",
         string="Team members",
         domain="[('share', '=', False)]",
+        help="The people working on the corrective action with the leader; "
+        "required on an 8D form.",
     )
     customer_contact_id = fields.Many2one(
         "res.partner",
         string="Customer's contact",
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="The person at the customer the corrective action is followed up with.",
     )
     vendor_id = fields.Many2one(
-        "res.partner", string="Supplier", index=True, tracking=True
+        "res.partner",
+        string="Supplier",
+        index=True,
+        tracking=True,
+        help="The supplier asked for corrective action; required for a supplier "
+        "corrective action request (SCAR).",
     )
     supplier_contact_id = fields.Many2one(
         "res.partner",
         string="Supplier's contact",
         domain="[('commercial_partner_id', '=', vendor_id)]",
+        help="The person at the supplier the request is followed up with.",
     )
 
     # D2 problem (5W2H) ---------------------------------------------------
@@ -273,7 +285,11 @@ class CqCapa(models.Model):
     problem_why = fields.Text(
         "Why it is a problem", help="Which requirement it breaks; its effect."
     )
-    problem_how = fields.Char("How detected")
+    problem_how = fields.Char(
+        "How detected",
+        help="How the problem was found, e.g. incoming inspection, customer "
+        "complaint, audit.",
+    )
     problem_how_many = fields.Float(
         "How many", digits="Product Unit of Measure", help="Quantity concerned."
     )
@@ -307,10 +323,16 @@ class CqCapa(models.Model):
         context={"default_kind": "preventive"},
     )
     containment_qty_checked = fields.Float(
-        "Checked", compute="_compute_containment_totals", store=True
+        "Checked",
+        compute="_compute_containment_totals",
+        store=True,
+        help="Total quantity checked by the containment actions.",
     )
     containment_qty_nonconforming = fields.Float(
-        "Found nonconforming", compute="_compute_containment_totals", store=True
+        "Found nonconforming",
+        compute="_compute_containment_totals",
+        store=True,
+        help="Total quantity found nonconforming by the containment actions.",
     )
     action_open_count = fields.Integer(
         "Actions to do", compute="_compute_action_progress"
@@ -338,14 +360,23 @@ class CqCapa(models.Model):
         "product.category",
         "cq_capa_rollout_category_rel",
         string="Similar product families",
+        help="Other product families where the same fix must be applied to "
+        "prevent the problem.",
     )
     rollout_processes = fields.Text(
         "Similar processes", help="D7: lines and processes the fix is rolled out to."
     )
     document_ids = fields.One2many(
-        "cq.capa.document", "capa_id", string="Documents updated"
+        "cq.capa.document",
+        "capa_id",
+        string="Documents updated",
+        help="Documents changed by the actions (drawings, instructions, control "
+        "plans...), with their new revision.",
     )
-    lessons_learned = fields.Html("Lessons learned")
+    lessons_learned = fields.Html(
+        "Lessons learned",
+        help="What the team learned, to share with other teams and future projects.",
+    )
 
     # effectiveness ---------------------------------------------------------
     effectiveness_method = fields.Selection(
@@ -361,7 +392,11 @@ class CqCapa(models.Model):
     effectiveness_days = fields.Integer(
         "Days to watch", help="For a period without recurrence."
     )
-    effectiveness_criteria = fields.Text("Acceptance criteria")
+    effectiveness_criteria = fields.Text(
+        "Acceptance criteria",
+        help="What must be true for the actions to count as effective, e.g. no "
+        "recurrence on the next deliveries.",
+    )
     effectiveness = fields.Selection(
         EFFECTIVENESS,
         readonly=True,
@@ -374,7 +409,11 @@ class CqCapa(models.Model):
     )
     verified_date = fields.Datetime("Verified on", readonly=True, copy=False)
     ineffective_count = fields.Integer(
-        "Times found not effective", readonly=True, copy=False
+        "Times found not effective",
+        readonly=True,
+        copy=False,
+        help="How many times the verification found the actions not effective "
+        "and sent the corrective action back to root cause analysis.",
     )
     verification_ids = fields.One2many(
         "cq.capa.verification", "capa_id", string="Verifications"
@@ -396,7 +435,13 @@ class CqCapa(models.Model):
     )
     closed_by_id = fields.Many2one("res.users", "Closed by", readonly=True, copy=False)
     closed_date = fields.Datetime("Closed on", readonly=True, copy=False)
-    reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
+    reopen_count = fields.Integer(
+        "Reopened",
+        readonly=True,
+        copy=False,
+        help="How many times the corrective action was reopened after closure "
+        "because the problem came back.",
+    )
     reopened_date = fields.Datetime("Reopened on", readonly=True, copy=False)
     cancel_reason = fields.Text("Cancel reason", readonly=True, copy=False)
     report_sent_date = fields.Datetime(
@@ -412,7 +457,10 @@ class CqCapa(models.Model):
         "cq.capa.deadline", "capa_id", string="Step deadlines"
     )
     date_deadline = fields.Datetime(
-        "Next deadline", compute="_compute_deadline_summary", store=True
+        "Next deadline",
+        compute="_compute_deadline_summary",
+        store=True,
+        help="The earliest step deadline still to be met in the current round.",
     )
     deadline_status = fields.Selection(
         [

@@ -106,6 +106,8 @@ class CqReturn(models.Model):
         index="btree_not_null",
         check_company=True,
         domain="[('partner_id', '=', partner_id)]",
+        help="The complaint ticket the return comes from, if any; the return "
+        "takes its department from it.",
     )
     team_id = fields.Many2one(
         "cq.team",
@@ -139,6 +141,7 @@ class CqReturn(models.Model):
         tracking=True,
         index=True,
         domain="[('share', '=', False)]",
+        help="Who follows the return up; by default who registered it.",
     )
     date = fields.Date(
         "Requested on", required=True, default=fields.Date.context_today, tracking=True
@@ -183,6 +186,7 @@ class CqReturn(models.Model):
         compute="_compute_totals",
         store=True,
         digits="Product Unit of Measure",
+        help="Sum of the quantities of the lines.",
     )
     amount_total = fields.Monetary(
         "Value", compute="_compute_totals", store=True, help="Lines at net price."
@@ -199,6 +203,9 @@ class CqReturn(models.Model):
         "Needs quality confirmation",
         compute="_compute_needs_quality_confirmation",
         store=True,
+        help="Computed: a whole-batch return, or one above the company's "
+        "quantity or amount limit, must be confirmed by quality before the "
+        "warehouse receives it.",
     )
     quality_confirmed_by_id = fields.Many2one(
         "res.users",
@@ -231,9 +238,13 @@ class CqReturn(models.Model):
         compute="_compute_nc",
         store=True,
         digits="Product Unit of Measure",
+        help="Quantity found nonconforming at inspection, plus what the customer"
+        " keeps without sending it back.",
     )
     disposition_summary = fields.Char(
-        "Disposition summary", compute="_compute_disposition_summary"
+        "Disposition summary",
+        compute="_compute_disposition_summary",
+        help="The dispositions decided on the lines, e.g. Restock, Scrap.",
     )
     decided_by_id = fields.Many2one(
         "res.users", "Decided by", readonly=True, copy=False, tracking=True

@@ -126,6 +126,7 @@ class CqReturnLine(models.Model):
         "Delivered quantity",
         compute="_compute_returnable_qty",
         digits="Product Unit of Measure",
+        help="Quantity of this product delivered with the original delivery move.",
     )
     returnable_qty = fields.Float(
         "Still returnable",
@@ -149,6 +150,7 @@ class CqReturnLine(models.Model):
         "line_id",
         "attachment_id",
         string="Photo evidence",
+        help="Photos or files showing the condition of the goods.",
     )
 
     # Receipt and inspection
@@ -162,17 +164,30 @@ class CqReturnLine(models.Model):
         digits="Product Unit of Measure",
         help="Quantity the warehouse received on the return receipt.",
     )
-    inspection_result = fields.Selection(INSPECTION_RESULTS, string="Inspection result")
+    inspection_result = fields.Selection(
+        INSPECTION_RESULTS,
+        string="Inspection result",
+        help="What the warehouse found when inspecting the goods received. "
+        "Required for every line received before the return is marked "
+        "inspected.",
+    )
     sample_qty = fields.Float(
         "Samples kept",
         digits="Product Unit of Measure",
         help="Nonconforming samples picked for analysis: they stay in the"
         " customer-returns location when the rest is disposed of.",
     )
-    inspection_note = fields.Text("Inspection note")
+    inspection_note = fields.Text(
+        "Inspection note", help="What the inspection found, in words."
+    )
 
     # Decision
-    disposition = fields.Selection(DISPOSITIONS)
+    disposition = fields.Selection(
+        DISPOSITIONS,
+        help="What becomes of the goods, decided by quality. The decision moves "
+        "them: back to stock, to rework, to repair, to scrap or to the "
+        "supplier.",
+    )
     concession_ref = fields.Char(
         "Customer concession",
         help="Reference of the customer's concession allowing use as is.",
@@ -185,7 +200,12 @@ class CqReturnLine(models.Model):
         readonly=False,
         help="Supplier the goods go back to.",
     )
-    outcome = fields.Selection(OUTCOMES)
+    outcome = fields.Selection(
+        OUTCOMES,
+        help="What the customer gets, decided by quality: a replacement "
+        "delivery, a credit note, a repair, or nothing when no fault is "
+        "found.",
+    )
     price_unit = fields.Float(
         "Unit price",
         compute="_compute_price",
@@ -194,7 +214,12 @@ class CqReturnLine(models.Model):
         help="Price of the original invoice line, else of the order line.",
     )
     discount = fields.Float(
-        "Discount (%)", compute="_compute_price", store=True, digits="Discount"
+        "Discount (%)",
+        compute="_compute_price",
+        store=True,
+        digits="Discount",
+        help="Discount of the original invoice line, else of the order line; "
+        "used to value the line.",
     )
     amount = fields.Monetary(
         compute="_compute_amount", store=True, help="Settled quantity at net price."
@@ -208,17 +233,33 @@ class CqReturnLine(models.Model):
 
     # Documents created by the decision
     disposition_picking_id = fields.Many2one(
-        "stock.picking", string="Disposition transfer", readonly=True
+        "stock.picking",
+        string="Disposition transfer",
+        readonly=True,
+        help="The transfer out of quarantine created by the decision.",
     )
-    scrap_id = fields.Many2one("stock.scrap", readonly=True)
-    repair_id = fields.Many2one("repair.order", readonly=True)
+    scrap_id = fields.Many2one(
+        "stock.scrap",
+        readonly=True,
+        help="The scrap created by the decision when the disposition is Scrap.",
+    )
+    repair_id = fields.Many2one(
+        "repair.order",
+        readonly=True,
+        help="The repair order created by the decision when the disposition is Repair.",
+    )
     replacement_move_ids = fields.Many2many(
         "stock.move",
         string="Replacement moves",
         compute="_compute_replacement_move_ids",
+        help="The stock moves delivering the replacement to the customer.",
     )
     credit_note_line_id = fields.Many2one(
-        "account.move.line", string="Credit note line", readonly=True
+        "account.move.line",
+        string="Credit note line",
+        readonly=True,
+        help="The credit note line created for this line when the outcome is "
+        "Credit note.",
     )
 
     _sql_constraints = [

@@ -257,7 +257,14 @@ class CqTicket(models.Model):
         group_expand="_cq_group_expand_states",
     )
     feedback_type = fields.Selection(
-        FEEDBACK_TYPES, string="Type", required=True, default="complaint", tracking=True
+        FEEDBACK_TYPES,
+        string="Type",
+        required=True,
+        default="complaint",
+        tracking=True,
+        help="What kind of feedback this is. Only complaints, quality feedback "
+        "and return requests report a problem and can be detected as "
+        "repeats.",
     )
     color = fields.Integer()
 
@@ -320,6 +327,7 @@ class CqTicket(models.Model):
         string="Recorded by",
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
+        help="Who registered the feedback; by default the user who created the ticket.",
     )
     description = fields.Html(
         "What happened",
@@ -334,8 +342,14 @@ class CqTicket(models.Model):
         help="The customer visit or field service that raised it.",
     )
     event_date = fields.Date("Occurred on")
-    event_place = fields.Char("Place")
-    people_involved = fields.Char("People involved")
+    event_place = fields.Char(
+        "Place",
+        help="Where the problem happened, e.g. the customer's site, line or warehouse.",
+    )
+    people_involved = fields.Char(
+        "People involved",
+        help="Who was present or concerned when the problem happened.",
+    )
 
     # Goods
     sale_order_id = fields.Many2one(
@@ -366,6 +380,9 @@ class CqTicket(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        help="The product's specification or model as the customer gives it; "
+        "filled in with the product's internal reference, if it has one, "
+        "when a product is chosen.",
     )
     delivery_date = fields.Date(
         "Delivery date",
@@ -391,18 +408,42 @@ class CqTicket(models.Model):
     )
 
     # Customer's demands
-    demand_site_visit = fields.Boolean("Site visit")
-    demand_replenishment = fields.Boolean("Replenishment")
-    demand_exchange = fields.Boolean("Exchange")
-    demand_return = fields.Boolean("Return")
-    demand_compensation = fields.Boolean("Claim / compensation")
-    demand_penalty = fields.Boolean("Penalty")
-    demand_repair = fields.Boolean("Repair")
-    demand_note = fields.Text("Other demands")
+    demand_site_visit = fields.Boolean(
+        "Site visit", help="The customer asks us to come on site."
+    )
+    demand_replenishment = fields.Boolean(
+        "Replenishment",
+        help="The customer asks us to deliver the missing or rejected quantity again.",
+    )
+    demand_exchange = fields.Boolean(
+        "Exchange", help="The customer asks for the goods to be exchanged."
+    )
+    demand_return = fields.Boolean(
+        "Return", help="The customer asks to send the goods back."
+    )
+    demand_compensation = fields.Boolean(
+        "Claim / compensation",
+        help="The customer claims money or a credit for the damage.",
+    )
+    demand_penalty = fields.Boolean(
+        "Penalty", help="The customer applies a contractual penalty."
+    )
+    demand_repair = fields.Boolean(
+        "Repair", help="The customer asks for the goods to be repaired."
+    )
+    demand_note = fields.Text(
+        "Other demands", help="Any other demand of the customer, in their words."
+    )
 
     # Read-back (复述确认)
     readback_confirmed = fields.Boolean(
-        "Read back", copy=False, readonly=True, tracking=True
+        "Read back",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Set when the record was read back to the customer and they "
+        "confirmed it. Feedback taken by phone, visit or field service is "
+        "handed off only once it is read back.",
     )
     readback_date = fields.Datetime("Read back on", copy=False, readonly=True)
     readback_user_id = fields.Many2one(
@@ -413,25 +454,58 @@ class CqTicket(models.Model):
     # Classification and severity
     # ------------------------------------------------------------------
     classification = fields.Selection(
-        CLASSIFICATIONS, default="product_quality", tracking=True, index=True
+        CLASSIFICATIONS,
+        default="product_quality",
+        tracking=True,
+        index=True,
+        help="The area the feedback is about (product quality, delivery, "
+        "service, price...); it narrows the categories to choose from.",
     )
     category_id = fields.Many2one(
         "cq.category",
         tracking=True,
         domain="[('classification', '=', classification),"
         " ('company_id', 'in', (False, company_id))]",
+        help="The kind of problem within the classification, from the categories"
+        " of the configuration.",
     )
-    serious_safety = fields.Boolean("Safety risk", tracking=True)
-    serious_compensation = fields.Boolean("Compensation demanded", tracking=True)
+    serious_safety = fields.Boolean(
+        "Safety risk",
+        tracking=True,
+        help="Seriousness criterion: the problem puts people or property at "
+        "risk. Any criterion ticked makes the complaint serious.",
+    )
+    serious_compensation = fields.Boolean(
+        "Compensation demanded",
+        tracking=True,
+        help="Seriousness criterion: the customer demands compensation. Any "
+        "criterion ticked makes the complaint serious.",
+    )
     serious_external = fields.Boolean(
         "Media, lawyers, police, consumer association or government involved or likely",
         tracking=True,
+        help="Seriousness criterion: outside parties are or may become involved."
+        " Any criterion ticked makes the complaint serious.",
     )
     serious_repeated = fields.Boolean(
-        "Repeated failure in a short period", tracking=True
+        "Repeated failure in a short period",
+        tracking=True,
+        help="Seriousness criterion: the same failure came back within a short "
+        "time; proposed by the repeat detection, confirmed by quality. Any "
+        "criterion ticked makes the complaint serious.",
     )
-    serious_authority = fields.Boolean("Referred by an authority", tracking=True)
-    serious_batch_return = fields.Boolean("Whole-batch return", tracking=True)
+    serious_authority = fields.Boolean(
+        "Referred by an authority",
+        tracking=True,
+        help="Seriousness criterion: an authority passed the complaint on to us."
+        " Any criterion ticked makes the complaint serious.",
+    )
+    serious_batch_return = fields.Boolean(
+        "Whole-batch return",
+        tracking=True,
+        help="Seriousness criterion: the customer sends back a whole batch. Any "
+        "criterion ticked makes the complaint serious.",
+    )
     loss_amount = fields.Monetary(
         "Loss claimed",
         currency_field="currency_id",
@@ -443,6 +517,9 @@ class CqTicket(models.Model):
         compute="_compute_severity",
         store=True,
         string="Severity by criteria",
+        help="Serious when any seriousness criterion is ticked or the loss "
+        "claimed is above the company's threshold, else general. Computed; "
+        "a quality manager may override it.",
     )
     severity_override = fields.Selection(
         SEVERITIES,
@@ -453,10 +530,22 @@ class CqTicket(models.Model):
         help="Set by a quality manager, with a reason, to overrule the criteria.",
     )
     severity_override_reason = fields.Text(
-        "Severity override reason", copy=False, readonly=True, tracking=True
+        "Severity override reason",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Why a quality manager overrode the severity given by the criteria;"
+        " required with the override.",
     )
     severity = fields.Selection(
-        SEVERITIES, compute="_compute_severity", store=True, tracking=True, index=True
+        SEVERITIES,
+        compute="_compute_severity",
+        store=True,
+        tracking=True,
+        index=True,
+        help="The severity the ticket is handled with: the override if a quality"
+        " manager set one, else the severity by criteria. It sets the "
+        "deadlines and the approval level.",
     )
     urgent = fields.Boolean(
         tracking=True, help="急件: handled within its own deadline."
@@ -504,7 +593,13 @@ class CqTicket(models.Model):
     deadline_ids = fields.One2many(
         "cq.ticket.deadline", "ticket_id", string="Deadlines"
     )
-    visit_required = fields.Boolean("Site visit needed", tracking=True)
+    visit_required = fields.Boolean(
+        "Site visit needed",
+        tracking=True,
+        help="Tick when someone must go to the customer's site: it adds a "
+        "site-visit deadline and a site-visit activity when the ticket is "
+        "handed off.",
+    )
     line_stop = fields.Boolean(
         "Line-stopping problem",
         tracking=True,
@@ -516,7 +611,12 @@ class CqTicket(models.Model):
     visit_date = fields.Datetime("Visited on", copy=False, tracking=True)
     first_reply_date = fields.Datetime("First reply on", copy=False, readonly=True)
     date_deadline = fields.Datetime(
-        "Next deadline", compute="_compute_deadline_summary", store=True, tracking=True
+        "Next deadline",
+        compute="_compute_deadline_summary",
+        store=True,
+        tracking=True,
+        help="The earliest deadline still to be met; empty once the ticket is "
+        "closed or cancelled.",
     )
     is_overdue = fields.Boolean(
         "Overdue", compute="_compute_deadline_summary", store=True, index=True
@@ -531,31 +631,54 @@ class CqTicket(models.Model):
         string="Deadline status",
         compute="_compute_deadline_summary",
         store=True,
+        help="Computed from the deadlines still to be met: overdue, due soon or "
+        "on time; all met when none is left.",
     )
 
     # ------------------------------------------------------------------
     # Investigation
     # ------------------------------------------------------------------
     cause_category = fields.Selection(
-        CAUSE_CATEGORIES, string="Cause category", tracking=True
+        CAUSE_CATEGORIES,
+        string="Cause category",
+        tracking=True,
+        help="Where the cause lies, as found by the investigation. Required "
+        "before asking for approval; it is passed on to returns, warranty "
+        "claims and corrective actions.",
     )
     fault_team_id = fields.Many2one(
         "cq.team",
         string="Responsible department (fault)",
         tracking=True,
         check_company=True,
+        help="The department whose fault it is, as found by the investigation; "
+        "it can differ from the department handling the ticket.",
     )
     fault_user_id = fields.Many2one(
         "res.users",
         string="Responsible person (fault)",
         tracking=True,
         check_company=True,
+        help="The person whose fault it is, as found by the investigation, if any.",
     )
     root_cause = fields.Text("Root cause", tracking=True)
-    temporary_measure_1 = fields.Char("Temporary measure 1")
-    temporary_measure_2 = fields.Char("Temporary measure 2")
-    temporary_measure_3 = fields.Char("Temporary measure 3")
-    proposed_solution = fields.Text("Proposed solution", tracking=True)
+    temporary_measure_1 = fields.Char(
+        "Temporary measure 1",
+        help="A stopgap that limits the damage until the root cause is removed, "
+        "e.g. sorting stock or an extra check.",
+    )
+    temporary_measure_2 = fields.Char(
+        "Temporary measure 2", help="A second stopgap, if any."
+    )
+    temporary_measure_3 = fields.Char(
+        "Temporary measure 3", help="A third stopgap, if any."
+    )
+    proposed_solution = fields.Text(
+        "Proposed solution",
+        tracking=True,
+        help="What the department proposes to give or do for the customer. "
+        "Required before asking for approval; the approver decides on it.",
+    )
     decision_amount = fields.Monetary(
         "Amount of the decision",
         currency_field="currency_id",
@@ -587,6 +710,8 @@ class CqTicket(models.Model):
         "Closure before the corrective action allowed by",
         readonly=True,
         copy=False,
+        help="The quality manager who let this serious complaint close before "
+        "its corrective action was verified effective.",
     )
     capa_waived_date = fields.Datetime("CAPA waived on", readonly=True, copy=False)
 
@@ -599,6 +724,10 @@ class CqTicket(models.Model):
         compute="_compute_approval_level",
         store=True,
         tracking=True,
+        help="Who must approve the decision: the general manager for serious "
+        "complaints or decisions reaching the company's general manager "
+        "amount, the quality manager for those reaching the quality manager"
+        " amount, else the department manager.",
     )
     approver_id = fields.Many2one(
         "res.users",
@@ -622,9 +751,16 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     # Reply, acceptance, closure, follow-up
     # ------------------------------------------------------------------
-    reply_action = fields.Text("Action taken")
-    reply_outcome = fields.Text("Outcome")
-    reply_reasons = fields.Text("Reasons")
+    reply_action = fields.Text(
+        "Action taken",
+        help="What we did about the problem, as told to the customer in the reply.",
+    )
+    reply_outcome = fields.Text(
+        "Outcome", help="What the customer gets as a result, as told in the reply."
+    )
+    reply_reasons = fields.Text(
+        "Reasons", help="Why we decided so, as explained in the reply."
+    )
     reply_options = fields.Text(
         "Further options", help="What else the customer can do if not satisfied."
     )
@@ -635,6 +771,8 @@ class CqTicket(models.Model):
         copy=False,
         readonly=True,
         tracking=True,
+        help="The customer's answer to the reply, recorded by the handler or by "
+        "the customer in the portal. Not satisfied reopens the ticket.",
     )
     acceptance_date = fields.Datetime(
         "Acceptance date", copy=False, readonly=True, tracking=True
@@ -645,7 +783,13 @@ class CqTicket(models.Model):
         readonly=True,
         help="What the customer said of the handling (why not satisfied).",
     )
-    reopen_count = fields.Integer("Reopened", copy=False, readonly=True)
+    reopen_count = fields.Integer(
+        "Reopened",
+        copy=False,
+        readonly=True,
+        help="How many times the ticket was reopened because the customer was "
+        "not satisfied; each reopening starts a new round of deadlines.",
+    )
     reopened_date = fields.Datetime(
         "Reopened on",
         copy=False,
@@ -654,7 +798,12 @@ class CqTicket(models.Model):
         "run from here.",
     )
     closed_date = fields.Datetime("Closed on", copy=False, readonly=True, tracking=True)
-    follow_up_required = fields.Boolean("Follow-up call", tracking=True)
+    follow_up_required = fields.Boolean(
+        "Follow-up call",
+        tracking=True,
+        help="Tick to call the customer back after closure: a follow-up call "
+        "activity is scheduled for the next day when the ticket closes.",
+    )
     follow_up_date = fields.Datetime(
         "Called on", copy=False, readonly=True, tracking=True
     )
@@ -664,8 +813,16 @@ class CqTicket(models.Model):
         copy=False,
         readonly=True,
         tracking=True,
+        help="How satisfied the customer said they are with the handling, "
+        "recorded at the follow-up call. When dissatisfied, the department "
+        "manager is told.",
     )
-    follow_up_note = fields.Text("Follow-up note", copy=False, readonly=True)
+    follow_up_note = fields.Text(
+        "Follow-up note",
+        copy=False,
+        readonly=True,
+        help="What the customer said at the follow-up call.",
+    )
 
     # Pending ledger (未了事宜台帐)
     pending = fields.Boolean(
@@ -677,7 +834,12 @@ class CqTicket(models.Model):
         help="Cannot be settled now: reminded monthly until settled.",
     )
     pending_reason = fields.Text(
-        "Pending reason", copy=False, readonly=True, tracking=True
+        "Pending reason",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Why the ticket cannot be settled now; given when it is put in the "
+        "pending ledger.",
     )
     pending_since = fields.Date("Pending since", copy=False, readonly=True)
 
@@ -728,7 +890,10 @@ class CqTicket(models.Model):
         "Number of warranty claims", compute="_compute_claim_stats"
     )
     claim_cost_total = fields.Monetary(
-        "Claim costs", currency_field="currency_id", compute="_compute_claim_stats"
+        "Claim costs",
+        currency_field="currency_id",
+        compute="_compute_claim_stats",
+        help="Total cost of the warranty claims raised from this ticket.",
     )
 
     _sql_constraints = [

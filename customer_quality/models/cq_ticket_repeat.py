@@ -42,6 +42,8 @@ class CqTicket(models.Model):
         "cq.capa",
         string="Corrective actions of the earlier tickets",
         compute="_compute_repeat_capa_ids",
+        help="Corrective actions linked to the earlier tickets this one repeats:"
+        " see whether they worked before opening a new one.",
     )
     can_confirm_repeat = fields.Boolean(
         "Can confirm repeat", compute="_compute_can_confirm_repeat"

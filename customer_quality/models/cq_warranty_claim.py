@@ -248,8 +248,20 @@ class CqWarrantyClaim(models.Model):
         help="When the customer started using the goods (fitted, commissioned). "
         "Customer terms may start the warranty on this day.",
     )
-    cause = fields.Selection(CAUSE_CATEGORIES, tracking=True, index=True)
-    responsibility = fields.Selection(RESPONSIBILITIES, tracking=True, index=True)
+    cause = fields.Selection(
+        CAUSE_CATEGORIES,
+        tracking=True,
+        index=True,
+        help="Where the cause lies; taken from the ticket's cause category when "
+        "the claim is raised from a ticket.",
+    )
+    responsibility = fields.Selection(
+        RESPONSIBILITIES,
+        tracking=True,
+        index=True,
+        help="Who is responsible for the failure. Required to decide; free "
+        "outcomes only when we or our supplier are responsible.",
+    )
 
     # Warranty, computed from the delivery and the terms
     delivery_date = fields.Date(
@@ -261,7 +273,12 @@ class CqWarrantyClaim(models.Model):
         "delivered line, else the line itself.",
     )
     warranty_months = fields.Integer(
-        "Warranty months", compute="_compute_warranty", precompute=True, store=True
+        "Warranty months",
+        compute="_compute_warranty",
+        precompute=True,
+        store=True,
+        help="Length of the warranty that applies: from the customer's term, "
+        "else the product, else its product category.",
     )
     warranty_source = fields.Selection(
         WARRANTY_SOURCES,
@@ -269,6 +286,8 @@ class CqWarrantyClaim(models.Model):
         compute="_compute_warranty",
         precompute=True,
         store=True,
+        help="Where the warranty period comes from: the customer's term, the "
+        "product or its product category; none when no period is set.",
     )
     warranty_term_id = fields.Many2one(
         "cq.warranty.term",
@@ -276,9 +295,15 @@ class CqWarrantyClaim(models.Model):
         compute="_compute_warranty",
         precompute=True,
         store=True,
+        help="The customer's warranty term that applies to this product, if any.",
     )
     warranty_start = fields.Date(
-        "Warranty start", compute="_compute_warranty", precompute=True, store=True
+        "Warranty start",
+        compute="_compute_warranty",
+        precompute=True,
+        store=True,
+        help="When the warranty started: the delivery date, or the start of use "
+        "when the customer's term counts from it.",
     )
     warranty_end = fields.Date(
         "Warranty until",
@@ -298,6 +323,8 @@ class CqWarrantyClaim(models.Model):
         store=True,
         index=True,
         tracking=True,
+        help="Computed from the warranty period and the claim date; unknown "
+        "without a delivery date or a warranty period.",
     )
     warranty_explanation = fields.Char(
         "Why",
@@ -306,8 +333,18 @@ class CqWarrantyClaim(models.Model):
     )
 
     # Decision
-    outcome = fields.Selection(OUTCOMES, tracking=True, index=True)
-    decision_note = fields.Text("Decision note")
+    outcome = fields.Selection(
+        OUTCOMES,
+        tracking=True,
+        index=True,
+        help="What the customer gets, decided by quality. Free repair, "
+        "replacement or refund only for goods in warranty when we or our "
+        "supplier are responsible.",
+    )
+    decision_note = fields.Text(
+        "Decision note",
+        help="Why quality decided so; can still be completed after closure.",
+    )
     decided_by_id = fields.Many2one(
         "res.users", "Decided by", copy=False, readonly=True
     )
@@ -338,12 +375,19 @@ class CqWarrantyClaim(models.Model):
         string="Supplier at fault",
         tracking=True,
         check_company=True,
+        help="The supplier the costs are claimed back from.",
     )
     recovery_amount_claimed = fields.Monetary(
-        "Claimed from the supplier", currency_field="currency_id", tracking=True
+        "Claimed from the supplier",
+        currency_field="currency_id",
+        tracking=True,
+        help="Amount claimed back from the supplier at fault.",
     )
     recovery_amount_recovered = fields.Monetary(
-        "Recovered", currency_field="currency_id", tracking=True
+        "Recovered",
+        currency_field="currency_id",
+        tracking=True,
+        help="Amount the supplier paid back; at most the amount claimed.",
     )
     recovery_state = fields.Selection(
         RECOVERY_STATES,
@@ -354,6 +398,8 @@ class CqWarrantyClaim(models.Model):
         precompute=True,
         tracking=True,
         index=True,
+        help="Where the recovery from the supplier stands; follows the amounts "
+        "claimed and recovered, except Refused, which is set by hand.",
     )
     recovery_move_id = fields.Many2one(
         "account.move",
@@ -361,6 +407,7 @@ class CqWarrantyClaim(models.Model):
         check_company=True,
         domain="[('move_type', 'in', ('in_invoice', 'in_refund')),"
         " ('commercial_partner_id', '=', recovery_vendor_id)]",
+        help="The supplier's bill or refund that settles the recovery.",
     )
     recovery_rate = fields.Float(
         "Recovery rate (%)",

@@ -41,3 +41,4 @@ from . import test_printed_forms
 from . import test_ticket_screens_scale
 from . import test_migrations
 from . import test_labels
+from . import test_field_help
