@@ -2,6 +2,8 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, plaintext2html
 
+from .cq_portal_mixin import PORTAL_SUBMIT_LOCK
+
 # what the customer writes of one line of a return they request
 PORTAL_REASON_MAX = 200
 
@@ -44,14 +46,21 @@ class CqReturn(models.Model):
     def _cq_portal_returnable(self, picking):
         """What of ``picking`` (one of the customer's deliveries, already
         chosen among theirs) may still come back: one row per product and lot,
-        with what is left of it after what came back already and what other
-        returns authorised, and the delivered lines it is left on. The form
-        offers these rows, and the request takes nothing else."""
+        with what is left of it after what came back already, what other
+        returns authorised and what requests still in draft ask for, and the
+        delivered lines it is left on. The form offers these rows, and the
+        request takes nothing else."""
         moves = picking.sudo().move_ids
+        requested = self._cq_portal_requested(moves)
         rows = {}
         for _command, _id, values in self.sudo()._cq_line_commands(moves):
             move = moves.browse(values["move_id"])
             lot = self.env["stock.lot"].sudo().browse(values["lot_id"])
+            left = values["quantity"] - requested.get((move.id, lot.id or None), 0.0)
+            rounding = move.product_id.uom_id.rounding
+            if float_compare(left, 0.0, precision_rounding=rounding) <= 0:
+                continue
+            values["quantity"] = left
             key = f"{move.product_id.id}_{lot.id or 0}"
             row = rows.setdefault(
                 key,
@@ -66,6 +75,28 @@ class CqReturn(models.Model):
             row["left"] += values["quantity"]
             row["moves"].append((move, values["quantity"]))
         return list(rows.values())
+
+    def _cq_portal_requested(self, moves):
+        """{(move id, lot id): quantity} that returns still in draft (not
+        authorised yet, so not committed) ask for of ``moves``: a request
+        waiting for us is not asked again."""
+        if not moves:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT l.move_id, l.lot_id, SUM(l.quantity)
+              FROM cq_return_line l
+              JOIN cq_return r ON r.id = l.return_id
+             WHERE r.state = 'draft' AND r.active AND l.move_id IN %s
+          GROUP BY l.move_id, l.lot_id
+            """,
+            [tuple(moves.ids)],
+        )
+        return {
+            (move_id, lot_id): quantity
+            for move_id, lot_id, quantity in self.env.cr.fetchall()
+        }
 
     def _cq_portal_line_commands(self, picking, row, quantity, reason):
         """Return lines of ``quantity`` of ``row``: spread over its delivered
@@ -108,6 +139,12 @@ class CqReturn(models.Model):
         )
         if not picking:
             raise UserError(self.env._("Choose the delivery the goods came with."))
+        # two requests of the same delivery at once (colleagues) wait for each
+        # other: the second sees what the first asked for
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [PORTAL_SUBMIT_LOCK + 1, picking.id],
+        )
         description = (post.get("description") or "").strip()
         if not description:
             raise UserError(self.env._("Tell us why you send the goods back."))

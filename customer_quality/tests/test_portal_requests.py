@@ -187,6 +187,21 @@ class TestPortalReturnRequest(CqPortalRequestCommon, HttpCase):
         self.assertEqual(sorted(lines.mapped("quantity")), [2.0, 9.0])
         self.assertEqual(lines.move_id, picking.move_ids)
 
+    def test_what_a_draft_request_asks_for_is_not_asked_again(self):
+        first = self._request(**{f"qty_{self.key}": "30"})
+        self.assertIn(first.status_code, (302, 303), first.text[:300])
+        page = self.url_open(f"/my/returns/new?picking_id={self.delivery.id}")
+        self.assertIn("10.00", page.text)
+        with mute_logger("odoo.http"):
+            again = self._request(**{f"qty_{self.key}": "20"})
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("At most 10", again.text)
+        self.assertEqual(len(self._mine("cq.return")), 1)
+        # once refused (cancelled), the goods are offered again
+        self._mine("cq.return").action_cancel()
+        page = self.url_open(f"/my/returns/new?picking_id={self.delivery.id}")
+        self.assertIn("40.00", page.text)
+
     def test_the_salesperson_s_activity_is_in_their_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
