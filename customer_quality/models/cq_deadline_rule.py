@@ -190,7 +190,7 @@ class _Intervals:
     def _extend(self, start, stop):
         aware_start = pytz.utc.localize(max(start, self.until))
         aware_stop = pytz.utc.localize(stop)
-        found = self.calendar._work_intervals_batch(aware_start, aware_stop)[False]
+        found = self.calendar._cq_work_intervals(aware_start, aware_stop)
         for begin, end, _meta in found:
             begin = begin.astimezone(pytz.utc).replace(tzinfo=None)
             end = end.astimezone(pytz.utc).replace(tzinfo=None)

@@ -44,9 +44,7 @@ class CqTicket(models.Model):
             end = max(stop for _ticket, _start, stop in rows)
             intervals = sorted(
                 (start, stop)
-                for start, stop, _meta in calendar._work_intervals_batch(begin, end)[
-                    False
-                ]
+                for start, stop, _meta in calendar._cq_work_intervals(begin, end)
             )
             starts = [start for start, _stop in intervals]
             for ticket, start, stop in rows:

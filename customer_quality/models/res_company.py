@@ -267,9 +267,9 @@ class ResCompany(models.Model):
             return first_of_month
         tz = pytz.timezone(calendar.tz or "UTC")
         start = tz.localize(fields.Datetime.to_datetime(first_of_month))
-        intervals = calendar._work_intervals_batch(start, start + timedelta(days=15))[
-            False
-        ]
+        intervals = calendar._cq_work_intervals(
+            start, start + timedelta(days=15), company=self
+        )
         for begin, _end, _meta in intervals:
             return begin.astimezone(tz).date()
         return first_of_month

@@ -4,6 +4,20 @@ from odoo import api, models
 class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
+    def _cq_work_intervals(self, start, stop, company=None):
+        """The working intervals of this calendar between the aware datetimes
+        ``start`` and ``stop``, without its public holidays and those of
+        ``company`` (the calendar's by default). They are the same whoever
+        asks: not the holidays of every company the user may read, as the
+        leaves read under the caller's record rules would give."""
+        self.ensure_one()
+        company = company or self.company_id or self.env.company
+        holidays = [
+            ("time_type", "=", "leave"),
+            ("company_id", "in", [False, company.id]),
+        ]
+        return self.sudo()._work_intervals_batch(start, stop, domain=holidays)[False]
+
     def write(self, vals):
         result = super().write(vals)
         if {"attendance_ids", "global_leave_ids", "tz", "hours_per_day"} & set(vals):

@@ -138,6 +138,36 @@ class TestTicketDeadlines(CqCommon):
             self._dl(ticket, "determination").date_deadline, datetime(2026, 3, 10, 0, 0)
         )
 
+    def test_another_company_s_holidays_are_not_ours(self):
+        # holidays of no calendar are the company's: another company's do not
+        # move our deadlines, even for someone who may read both companies
+        other = self.env["res.company"].create({"name": "Beta Brakes"})
+        monday = {
+            "name": "Holiday",
+            "date_from": datetime(2026, 3, 8, 16, 0),
+            "date_to": datetime(2026, 3, 9, 15, 59, 59),
+            "calendar_id": False,
+        }
+        Leave = self.env["resource.calendar.leaves"]
+        theirs = Leave.with_company(other).create(monday)
+        self.assertEqual(
+            (theirs.company_id, theirs.calendar_id),
+            (other, self.env["resource.calendar"]),
+        )
+        self.officer.company_ids |= other
+        Ticket = (
+            self.env["cq.ticket"]
+            .with_user(self.officer)
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+        )
+        values = self._ticket_values(received_date=FRI_1645)
+        ticket = Ticket.create(values)
+        self.assertEqual(self._dl(ticket, "handoff").date_deadline, MON_0815)
+        ours = Leave.with_company(self.company).create(monday)
+        self.assertEqual(ours.company_id, self.company)
+        again = Ticket.create(values)
+        self.assertEqual(self._dl(again, "handoff").date_deadline, TUE_0815)
+
     def test_public_holiday_added_later_moves_open_deadlines(self):
         ticket = self._ticket(received_date=FRI_1645)
         self.assertEqual(self._dl(ticket, "handoff").date_deadline, MON_0815)
