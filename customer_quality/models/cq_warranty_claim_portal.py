@@ -80,7 +80,8 @@ class CqWarrantyClaim(models.Model):
             "name": "/",
             "company_id": company.id,
             "partner_id": customer.id,
-            "claim_date": fields.Date.context_today(self),
+            # days where the company works: its delivery dates are counted so
+            "claim_date": self.sudo()._cq_local_date(fields.Datetime.now()),
             "picking_id": picking.id,
             "product_id": product.id,
             "lot_id": lot.id,
@@ -107,7 +108,7 @@ class CqWarrantyClaim(models.Model):
             raise UserError(
                 self.env._("The start of use is a date, such as 2026-03-31.")
             ) from None
-        if day > fields.Date.context_today(self):
+        if day > self.sudo()._cq_local_date(fields.Datetime.now()):
             raise UserError(self.env._("The start of use cannot be in the future."))
         return day
 

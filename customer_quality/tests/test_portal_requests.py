@@ -285,6 +285,11 @@ class TestPortalClaimRequest(CqPortalRequestCommon, HttpCase):
             "/my/warranty-claims/new", self._values(**values), files, csrf
         )
 
+    def _delivered_on(self):
+        # the day of the delivery where the company works (Shanghai), which is
+        # the next day in UTC in the evening
+        return self.env["cq.warranty.claim"]._cq_local_date(self.delivery.date_done)
+
     def test_the_form_offers_the_customer_s_lots(self):
         page = self.url_open("/my/warranty-claims/new")
         self.assertIn(self.lot.name, page.text)
@@ -294,7 +299,7 @@ class TestPortalClaimRequest(CqPortalRequestCommon, HttpCase):
     def test_a_claim_on_a_lot_finds_its_delivery(self):
         response = self._claim(
             files=[("seized.png", PNG, "image/png")],
-            start_of_use_date=str(self.delivery.date_done.date()),
+            start_of_use_date=str(self._delivered_on()),
         )
         self.assertIn(
             response.status_code,
@@ -309,7 +314,7 @@ class TestPortalClaimRequest(CqPortalRequestCommon, HttpCase):
             ("draft", self.customer, self.delivery, self.product),
         )
         self.assertEqual((claim.lot_id, claim.quantity), (self.lot, 2.0))
-        self.assertEqual(claim.start_of_use_date, self.delivery.date_done.date())
+        self.assertEqual(claim.start_of_use_date, self._delivered_on())
         self.assertTrue(claim.delivery_date, "the warranty is judged on the delivery")
         self.assertEqual(claim.user_id, self.sales_user)
         self.assertEqual(claim.activity_ids.user_id, self.sales_user)
