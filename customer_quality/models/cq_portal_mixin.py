@@ -215,14 +215,17 @@ class CqPortalMixin(models.AbstractModel):
     def _cq_portal_create(self, values, files, note, responsible=None):
         """Create in one piece what the portal user sends (``values``, checked
         by the caller; ``files`` and a ``note`` posted in their name): they
-        follow it, and its ``responsible`` gets an activity to handle it.
-        Nothing is left behind if any part is refused."""
+        follow it, and its ``responsible`` gets an activity to handle it
+        (``_cq_portal_activity_summary``). The files are checked first, so
+        that a refused one takes no number; nothing is left behind if any
+        part is refused."""
         user = self.env.user
         company = self.env["res.company"].browse(values["company_id"])
+        checked = self._cq_portal_check_files(files)
         with self.env.cr.savepoint():
             record = self.sudo().with_company(company).create(values)
             record.message_subscribe(partner_ids=user.partner_id.ids)
-            record._cq_portal_post(note, user.partner_id, files)
+            record._cq_portal_post(note, user.partner_id, checked=checked)
             if responsible:
                 record.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -232,11 +235,6 @@ class CqPortalMixin(models.AbstractModel):
                     )._cq_portal_activity_summary(),
                 )
         return record
-
-    def _cq_portal_activity_summary(self):
-        """What the responsible of a document sent from the portal does with
-        it, in the language of ``self.env``."""
-        return self.env._("Handle what the customer sent in the portal")
 
     @api.model
     def _cq_portal_check_files(self, files):
@@ -314,14 +312,16 @@ class CqPortalMixin(models.AbstractModel):
             )
         return super()._check_can_update_message_content(messages)
 
-    def _cq_portal_post(self, body, author, files=()):
-        """Post what the customer sends (``body``, their checked ``files``) in
-        the chatter, in their name. The files are created pending with the
+    def _cq_portal_post(self, body, author, files=(), checked=None):
+        """Post what the customer sends (``body``, their ``files``, or the
+        ``checked`` result of ``_cq_portal_check_files`` on them) in the
+        chatter, in their name. The files are created pending with the
         superuser's rights (a portal user may not create files on our
         documents) but in the customer's name (``create_uid``), as the
         chatter's own upload does, and the post links them to this document."""
         self.ensure_one()
-        checked = self._cq_portal_check_files(files)
+        if checked is None:
+            checked = self._cq_portal_check_files(files)
         attachments = (
             self.env["ir.attachment"]
             .sudo()

@@ -169,8 +169,6 @@ class CqReturn(models.Model):
             raise UserError(
                 self.env._("Say how many of the delivered goods you send back.")
             )
-        # the files first: a refused request takes no number
-        self._cq_portal_check_files(files)
         company = picking.company_id
         responsible = self._cq_portal_responsible(customer, company)
         values = {

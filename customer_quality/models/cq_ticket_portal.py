@@ -141,8 +141,6 @@ class CqTicket(models.Model):
         quantity = self._cq_portal_quantity(post.get("defective_qty"))
         if quantity and not product:
             raise UserError(self.env._("Say which product the quantity is of."))
-        # the files first: a refused report takes no number
-        self._cq_portal_check_files(files)
         company = picking.company_id or user.company_id
         values = {
             "name": "/",

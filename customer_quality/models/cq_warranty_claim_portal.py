@@ -72,8 +72,6 @@ class CqWarrantyClaim(models.Model):
         description = (post.get("description") or "").strip()
         if not description:
             raise UserError(self.env._("Describe the failure."))
-        # the files first: a refused claim takes no number
-        self._cq_portal_check_files(files)
         company = picking.company_id
         responsible = self._cq_portal_responsible(customer, company)
         values = {
