@@ -2,7 +2,6 @@ import re
 
 from lxml import etree
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import CqReturnCommon
@@ -104,21 +103,7 @@ class TestNextStep(CqWorkflowCommon):
 @tagged("post_install", "-at_install")
 class TestReturnNextStep(CqReturnCommon):
     def test_the_return_s_next_step_for_whoever_acts(self):
-        rma = self.env["cq.return"].create(
-            {
-                "partner_id": self.customer.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "picking_id": self.delivery.id,
-                            "product_id": self.product.id,
-                            "lot_id": self.lot.id,
-                            "quantity": 2,
-                        }
-                    )
-                ],
-            }
-        )
+        rma = self._return(2)
         self.assertEqual(next_step(rma, self.sales_user), "authorise")
         rma.with_user(self.sales_user).action_authorise()
         self.assertEqual(next_step(rma, self.warehouse_user), "receive")
