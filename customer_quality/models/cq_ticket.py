@@ -53,6 +53,8 @@ CHANNELS = [
 ]
 # Oral channels: the recorder must read the record back to the customer (复述确认).
 ORAL_CHANNELS = ("phone", "visit", "field_service")
+# the classifications about goods we delivered: their form asks for the goods
+GOODS_CLASSIFICATIONS = ("product_quality", "delivery", "after_sales")
 
 CAUSE_CATEGORIES = [
     ("our_product", "Our product"),
@@ -403,6 +405,13 @@ class CqTicket(models.Model):
     )
     defective_qty = fields.Float("Defective quantity", digits="Product Unit of Measure")
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    goods_apply = fields.Boolean(
+        "About goods",
+        compute="_compute_goods_apply",
+        help="Whether the feedback is about goods we delivered (product quality, "
+        "delivery, after-sales service) or already names some: the form then asks "
+        "for the order, delivery, product and lot.",
+    )
     attachment_count = fields.Integer(
         "Photos and files", compute="_compute_attachment_count"
     )
@@ -1025,6 +1034,19 @@ class CqTicket(models.Model):
     def _compute_approver(self):
         for ticket in self:
             ticket.approver_id = ticket._cq_approver()
+
+    @api.depends(
+        "classification", "sale_order_id", "picking_id", "product_id", "lot_name"
+    )
+    def _compute_goods_apply(self):
+        for ticket in self:
+            ticket.goods_apply = bool(
+                ticket.classification in GOODS_CLASSIFICATIONS
+                or ticket.sale_order_id
+                or ticket.picking_id
+                or ticket.product_id
+                or ticket.lot_name
+            )
 
     @api.depends_context("uid")
     @api.depends(

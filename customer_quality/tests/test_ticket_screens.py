@@ -66,3 +66,14 @@ class TestTicketScreens(CqCommon):
         for name, queries in small.items():
             with self.subTest(screen=name):
                 self.assertLess(queries, 60, f"{name}: {queries} queries")
+
+    def test_the_goods_show_where_they_apply(self):
+        price = self._ticket(
+            classification="price", picking_id=False, sale_order_id=False
+        )
+        self.assertFalse(price.goods_apply, "a price complaint names no goods")
+        arch = self.env["cq.ticket"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn('invisible="not goods_apply"', arch["arch"])
+        self.assertTrue(self._ticket(classification="product_quality").goods_apply)
+        price.product_id = self.product
+        self.assertTrue(price.goods_apply, "goods named are shown whatever the class")
