@@ -71,3 +71,4 @@ from . import cq_kpi_copq
 from . import cq_ticket_first_reply
 from . import cq_form_number
 from . import cq_warranty_claim_statistics
+from . import ir_sequence

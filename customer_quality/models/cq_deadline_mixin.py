@@ -82,21 +82,24 @@ class CqDeadlineMixin(models.AbstractModel):
     @api.depends("date_deadline", "date_met")
     def _compute_status(self):
         now = fields.Datetime.now()
+        horizons = {}  # company -> the moment before which an open deadline is due soon
         for deadline in self:
-            deadline.status = deadline._status_at(now)
+            company = deadline._cq_document().company_id
+            if company not in horizons:
+                horizons[company] = now + timedelta(
+                    hours=company.cq_due_soon_hours or 0.0
+                )
+            deadline.status = deadline._status_at(now, horizons[company])
 
-    def _status_at(self, now):
+    def _status_at(self, now, horizon):
         self.ensure_one()
         if self.date_met:
             return "met" if self.date_met <= self.date_deadline else "met_late"
-        if not self.date_deadline or self.date_deadline > now + self._due_soon_delta():
+        if not self.date_deadline or self.date_deadline > horizon:
             return "on_time"
         if self.date_deadline > now:
             return "due_soon"
         return "overdue"
-
-    def _due_soon_delta(self):
-        return timedelta(hours=self.company_id.cq_due_soon_hours or 0.0)
 
     def _cq_document(self):
         return self[self._cq_document_field]

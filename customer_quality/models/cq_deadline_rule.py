@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 DEADLINE_KINDS = [
     ("handoff", "Hand-off to the responsible department"),
@@ -94,12 +94,26 @@ class CqDeadlineRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
+        self.env.registry.clear_cache()  # the rules kept per company
         rules._resync_tickets()
         return rules
 
     def write(self, vals):
         result = super().write(vals)
+        self.env.registry.clear_cache()
         self._resync_tickets()
+        return result
+
+    def unlink(self):
+        affected = [(rule.company_id, rule.severity) for rule in self]
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        # the deadlines of the steps fall back to the procedures' defaults
+        if not self.env.context.get("install_mode"):
+            for company, severity in set(affected):
+                self.env["cq.ticket"]._cq_resync_open(
+                    [("company_id", "=", company.id), ("severity", "=", severity)]
+                )
         return result
 
     def _resync_tickets(self):
@@ -118,19 +132,26 @@ class CqDeadlineRule(models.Model):
         (duration, unit)} with defaults filled in."""
         result = {}
         for company in companies:
-            for severity, _label in SEVERITIES:
-                for kind, value in DEFAULT_RULES.items():
-                    result[(company.id, severity, kind)] = value
+            result.update(self._cq_company_rules(company.id))
+        return result
+
+    @tools.ormcache("company_id")
+    def _cq_company_rules(self, company_id):
+        """The rules of one company with the defaults filled in, kept in the
+        registry's cache (cleared when a rule changes): a new ticket reads no
+        rule (bench/)."""
+        result = {
+            (company_id, severity, kind): value
+            for severity, _label in SEVERITIES
+            for kind, value in DEFAULT_RULES.items()
+        }
         rules = self.sudo().search_fetch(
-            [("company_id", "in", companies.ids)],
+            [("company_id", "=", company_id)],
             ["company_id", "severity", "kind", "duration", "unit"],
         )
         for rule in rules:
-            result[(rule.company_id.id, rule.severity, rule.kind)] = (
-                rule.duration,
-                rule.unit,
-            )
-        return result
+            result[(company_id, rule.severity, rule.kind)] = (rule.duration, rule.unit)
+        return tuple(result.items())
 
     # ------------------------------------------------------------------
     # Planning on a calendar
@@ -151,7 +172,7 @@ class CqDeadlineRule(models.Model):
                 start + self._elapsed(duration, unit)
                 for start, duration, unit in requests
             ]
-        hours_per_day = calendar.hours_per_day or 8.0
+        hours_per_day = calendar._cq_hours_per_day()
         low = min(start for start, _d, _u in requests)
         high = max(start for start, _d, _u in requests)
         intervals = _Intervals(calendar, low, high + _HORIZON)

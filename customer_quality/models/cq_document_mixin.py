@@ -1,7 +1,7 @@
 from collections import Counter
 from contextlib import contextmanager
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 
@@ -257,9 +257,15 @@ class CqDocumentMixin(models.AbstractModel):
     # Numbering
     # ------------------------------------------------------------------
     @api.model
-    def _cq_sequence(self, company_id):
-        """The company's own series of this model, else the shared one."""
-        return (
+    @api.model
+    @tools.ormcache("self._cq_sequence_code", "company_id", "day")
+    def _cq_sequence_slot(self, company_id, day):
+        """(sequence id, date range id, its first day) numbering this model's
+        records of ``company_id`` received on ``day``: the company's own
+        series, else the shared one. Kept in the registry's cache, cleared
+        when a sequence or date range changes (models/ir_sequence.py), so that
+        numbering a new record reads no sequence (bench/)."""
+        sequence = (
             self.env["ir.sequence"]
             .sudo()
             .search(
@@ -271,14 +277,43 @@ class CqDocumentMixin(models.AbstractModel):
                 limit=1,
             )
         )
+        if not sequence.use_date_range:
+            return sequence.id, False, False
+        date_range = (
+            self.env["ir.sequence.date_range"]
+            .sudo()
+            .search(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ],
+                limit=1,
+            )
+        )
+        return sequence.id, date_range.id, date_range.date_from
+
+    @api.model
+    def _cq_next_number(self, company_id, day):
+        """The next number of the series for ``company_id`` and ``day``."""
+        sequence_id, range_id, range_from = self._cq_sequence_slot(company_id, day)
+        if not sequence_id:
+            return "/"
+        if range_id:
+            date_range = self.env["ir.sequence.date_range"].sudo().browse(range_id)
+            return date_range.with_context(ir_sequence_date_range=range_from)._next()
+        # no range for that day yet: ir.sequence opens it (and the cache is
+        # cleared by its creation)
+        return (
+            self.env["ir.sequence"].sudo().browse(sequence_id)._next(sequence_date=day)
+        )
 
     @api.model
     def _cq_prepare_name(self, vals_list):
         """Number the new records of ``vals_list`` in place (create and copy):
         before the insert, so that unique(name, company_id) never sees two
-        "/"; one sequence look-up per company."""
+        "/"."""
         default_company = None
-        sequences = {}
         for vals in vals_list:
             if (vals.get("name") or "/") != "/":
                 continue
@@ -286,19 +321,17 @@ class CqDocumentMixin(models.AbstractModel):
                 company_id = vals["company_id"]
             else:
                 if default_company is None:
+                    # the field's default, as create will set it
                     default_company = (
-                        self.default_get(["company_id"]).get("company_id")
+                        self.env.context.get("default_company_id")
                         or self.env.company.id
                     )
                 company_id = default_company
-            if company_id not in sequences:
-                sequences[company_id] = self._cq_sequence(company_id)
-            day = (
+            moment = (
                 fields.Datetime.to_datetime(vals.get(self._cq_sequence_date_field))
                 or fields.Datetime.now()
             )
-            sequence = sequences[company_id]
-            vals["name"] = (sequence and sequence._next(sequence_date=day)) or "/"
+            vals["name"] = self._cq_next_number(company_id, moment.date()) or "/"
         return vals_list
 
     # ------------------------------------------------------------------

@@ -212,6 +212,8 @@ class CqTicket(models.Model):
         "capa_waiver_reason",
         "capa_waived_by_id",
         "capa_waived_date",
+        # found by the repeat detection of the later tickets
+        "repeated_by_ids",
     )
     _cq_escalation_subtype = "customer_quality.mt_cq_ticket_escalated"
     _cq_officer_fields = ("capa_ids",)
@@ -289,6 +291,7 @@ class CqTicket(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
+        precompute=True,
         string="Contact person",
         check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
@@ -529,6 +532,7 @@ class CqTicket(models.Model):
         help="Serious when any seriousness criterion is ticked or the loss "
         "claimed is above the company's threshold, else general. Computed; "
         "a quality manager may override it.",
+        precompute=True,
     )
     severity_override = fields.Selection(
         SEVERITIES,
@@ -554,6 +558,7 @@ class CqTicket(models.Model):
         index=True,
         help="The severity the ticket is handled with: the override if a quality"
         " manager set one, else the severity by criteria. It sets the "
+        precompute=True,
         "deadlines and the approval level.",
     )
     urgent = fields.Boolean(
@@ -736,6 +741,7 @@ class CqTicket(models.Model):
         help="Who must approve the decision: the general manager for serious "
         "complaints or decisions reaching the company's general manager "
         "amount, the quality manager for those reaching the quality manager"
+        precompute=True,
         " amount, else the department manager.",
     )
     approver_id = fields.Many2one(
@@ -922,6 +928,8 @@ class CqTicket(models.Model):
             person = ticket.contact_id or ticket.partner_id
             if not person:
                 continue
+        # both people of every ticket in one read
+        (self.contact_id | self.partner_id).mapped("email")
             ticket.email_from = person.email or ticket.email_from
             ticket.phone = person.phone or person.mobile or ticket.phone
             address = (ticket.partner_id or person)._display_address(
@@ -973,6 +981,7 @@ class CqTicket(models.Model):
                     ticket.loss_amount,
                     threshold,
                     precision_rounding=ticket.currency_id.rounding,
+                and ticket.loss_amount > 0
                 )
                 > 0
             )
@@ -1012,13 +1021,15 @@ class CqTicket(models.Model):
         for ticket in self:
             company = ticket.company_id
             amount = ticket.decision_amount
-            rounding = ticket.currency_id.rounding or 0.01
 
-            def reaches(threshold, amount=amount, rounding=rounding):
+            def reaches(threshold, amount=amount, ticket=ticket):
+                if not threshold:
+                    return False
+                if not amount:  # a new ticket: no currency to read (bench/)
+                    return threshold <= 0
+                rounding = ticket.currency_id.rounding or 0.01
                 return (
-                    threshold
-                    and float_compare(amount, threshold, precision_rounding=rounding)
-                    >= 0
+                    float_compare(amount, threshold, precision_rounding=rounding) >= 0
                 )
 
             if ticket.severity == "serious" or reaches(company.cq_gm_approval_amount):
@@ -2272,6 +2283,9 @@ class CqTicket(models.Model):
                 )
             elif not deadline.date_met and deadline.date_deadline != date:
                 old = deadline.date_deadline
+                        # not met yet: said, so that the status computed before
+                        # the insert need not look it up (bench/)
+                        "date_met": False,
                 deadline.write({"date_deadline": date, "date_escalated": False})
                 moved.setdefault(ticket_id, []).append(
                     self.env._(

@@ -35,6 +35,18 @@ class CqTicket(models.Model):
         help="Earlier tickets on the same product (or family) and problem class "
         "within the repeat window, with the same cause once it is known.",
     )
+    # the other side of the same table: a new ticket is repeated by nothing, and
+    # with this inverse the ORM knows it without searching the table (bench/)
+    repeated_by_ids = fields.Many2many(
+        "cq.ticket",
+        "cq_ticket_repeat_rel",
+        "earlier_id",
+        "ticket_id",
+        string="Repeated by",
+        readonly=True,
+        copy=False,
+        help="Later tickets that repeat this one.",
+    )
     is_repeat = fields.Boolean(
         "Repeat", compute="_compute_is_repeat", store=True, index=True
     )

@@ -1,6 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 
 class StockPicking(models.Model):
@@ -95,6 +95,69 @@ class StockPicking(models.Model):
             lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
         )
 
+    def _cq_delivered_lines(self):
+        """What this delivery is, and what left on it, read in one query
+        whatever the user may read (bench/: tickets, claims and return lines
+        check their goods on every save):
+
+        ``(state, type code, customer id, rows)``, a row per done line of a
+        done move to a customer: ``(move id, product id, lot id, quantity,
+        line unit id, product unit id, product unit rounding)``.
+        """
+        self.ensure_one()
+        self.env["stock.picking"].flush_model(
+            ["state", "picking_type_id", "partner_id"]
+        )
+        self.env["stock.move"].flush_model(
+            ["picking_id", "state", "location_dest_id", "product_id"]
+        )
+        self.env["stock.move.line"].flush_model(
+            ["move_id", "lot_id", "quantity", "product_uom_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT picking.state, kind.code, partner.commercial_partner_id,
+                       move.id, move.product_id, line.lot_id, line.quantity,
+                       line.product_uom_id, template.uom_id, unit.rounding
+                  FROM stock_picking picking
+                  JOIN stock_picking_type kind ON kind.id = picking.picking_type_id
+             LEFT JOIN res_partner partner ON partner.id = picking.partner_id
+             LEFT JOIN stock_move move
+                    ON move.picking_id = picking.id AND move.state = 'done'
+                   AND move.location_dest_id IN (
+                           SELECT id FROM stock_location WHERE usage = 'customer')
+             LEFT JOIN stock_move_line line ON line.move_id = move.id
+             LEFT JOIN product_product product ON product.id = move.product_id
+             LEFT JOIN product_template template
+                    ON template.id = product.product_tmpl_id
+             LEFT JOIN uom_uom unit ON unit.id = template.uom_id
+                 WHERE picking.id = %s
+              ORDER BY move.id, line.id
+                """,
+                self.id,
+            )
+        )
+        result = self.env.cr.fetchall()
+        state, code, customer_id = result[0][:3]
+        rows = [row[3:] for row in result if row[3]]
+        return state, code, customer_id, rows
+
+    def _cq_rows_quantity(self, rows):
+        """The quantity of rows of ``_cq_delivered_lines``, in the product's unit."""
+        delivered = 0.0
+        Unit = self.env["uom.uom"].sudo()
+        for _move, _product, _lot, qty, line_unit, product_unit, _rounding in rows:
+            if not qty:
+                continue
+            if line_unit == product_unit:
+                delivered += qty
+            else:  # a line in another unit of the product's category
+                delivered += Unit.browse(line_unit)._compute_quantity(
+                    qty, Unit.browse(product_unit)
+                )
+        return delivered
+
     def _cq_check_delivered_goods(
         self, customer, product, lot=None, quantity=None, move=None
     ):
@@ -107,7 +170,8 @@ class StockPicking(models.Model):
         :return: the quantity of ``product`` (of ``lot``) that left, in its unit
         """
         self.ensure_one()
-        if self.picking_type_code != "outgoing" or self.state != "done":
+        state, code, customer_id, rows = self._cq_delivered_lines()
+        if code != "outgoing" or state != "done":
             raise ValidationError(
                 self.env._(
                     "%(picking)s is not a delivery to a customer, or has not left yet.",
@@ -115,7 +179,7 @@ class StockPicking(models.Model):
                 )
             )
         customer = customer.commercial_partner_id
-        if self.partner_id.commercial_partner_id != customer:
+        if customer_id != customer.id:
             raise ValidationError(
                 self.env._(
                     "Delivery %(picking)s went to %(other)s, not to %(customer)s.",
@@ -124,10 +188,9 @@ class StockPicking(models.Model):
                     customer=customer.display_name or self.env._("no customer"),
                 )
             )
-        moves = self._cq_delivered_moves()
         if product:
-            moves = moves.filtered(lambda m: m.product_id == product)
-            if not moves:
+            rows = [row for row in rows if row[1] == product.id]
+            if not rows:
                 raise ValidationError(
                     self.env._(
                         "%(product)s was not delivered on %(picking)s.",
@@ -136,7 +199,8 @@ class StockPicking(models.Model):
                     )
                 )
         if move:
-            if move not in moves:
+            rows = [row for row in rows if row[0] == move.id]
+            if not rows:
                 raise ValidationError(
                     self.env._(
                         "The delivered line must be a done delivery line of "
@@ -145,18 +209,37 @@ class StockPicking(models.Model):
                         on=self.env._(" on %s", self.name),
                     )
                 )
-            moves = move
-        if lot and lot not in moves.move_line_ids.lot_id:
-            raise ValidationError(
-                self.env._(
-                    "Lot %(lot)s was not delivered on %(picking)s.",
-                    lot=lot.name,
-                    picking=self.name,
+        if lot:
+            rows = [row for row in rows if row[2] == lot.id]
+            if not rows:
+                raise ValidationError(
+                    self.env._(
+                        "Lot %(lot)s was not delivered on %(picking)s.",
+                        lot=lot.name,
+                        picking=self.name,
+                    )
                 )
-            )
-        delivered = moves._cq_delivered_product_qty(lot or None)
+        delivered = self._cq_rows_quantity(rows)
         if quantity is None:
             return delivered
+        rounding = rows[0][6] if rows else product.uom_id.rounding
+        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+            raise ValidationError(
+                self.env._("The defective quantity must be more than zero.")
+            )
+        if float_compare(quantity, delivered, precision_rounding=rounding) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The defective quantity (%(qty)s) is more than was delivered on "
+                    "%(picking)s (%(delivered)s %(uom)s%(lot)s).",
+                    qty=quantity,
+                    picking=self.name,
+                    delivered=delivered,
+                    uom=product.uom_id.name,
+                    lot=self.env._(" of lot %s", lot.name) if lot else "",
+                )
+            )
+        return delivered
         rounding = product.uom_id.rounding
         if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
             raise ValidationError(
