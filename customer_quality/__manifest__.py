@@ -2,7 +2,7 @@
     "name": "Customer Quality",
     "summary": "Customer feedback and complaints handled to ISO 9001 / IATF 16949: "
     "deadlines on the working calendar, routing, approval, reply and follow-up",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Customer Quality",
     "website": "https://github.com/customer-quality/customer_quality",
     "author": "customer_quality developers",

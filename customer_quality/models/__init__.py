@@ -4,6 +4,7 @@ from . import cq_category
 from . import cq_team
 from . import cq_deadline_rule
 from . import cq_deadline_mixin
+from . import cq_deadline_replan
 from . import cq_ticket_deadline
 from . import cq_source_mixin
 from . import cq_composer_mixin

@@ -79,12 +79,14 @@ class CqCapa(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "cq.composer.mixin",
+        "cq.deadline.replan.mixin",
     ]
     _order = "open_date desc, id desc"
     _check_company_auto = True
     _cq_sequence_code = "cq.capa"
     _cq_sequence_date_field = "open_date"
     _cq_escalation_subtype = "customer_quality.mt_cq_capa_escalated"
+    _cq_replan_states = OPEN_CAPA_STATES
     # the links to complaints decide who sees it and which form it follows
     _cq_officer_fields = ("ticket_ids", "return_ids", "claim_ids")
     _cq_next_steps = (
@@ -96,6 +98,8 @@ class CqCapa(models.Model):
         "close",
     )
     _cq_workflow_fields = (
+        # set and cleared by the re-planning of deadlines
+        "deadlines_replanning",
         "effectiveness",
         "verified_by_id",
         "verified_date",
@@ -1292,15 +1296,6 @@ class CqCapa(models.Model):
                     )
         if to_create:
             Deadline.create(to_create)
-
-    @api.model
-    def _cq_resync_open(self, domain):
-        capas = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(domain + [("state", "in", OPEN_CAPA_STATES)])
-        )
-        capas._cq_sync_deadlines()
 
     def _cq_mark_met(self, step):
         kind = MET_BY[step]

@@ -111,9 +111,14 @@ class CqDeadlineMixin(models.AbstractModel):
     @api.model
     def _cq_running_domain(self):
         """Deadlines of documents still running: finished ones have nothing due
-        any more, their open deadlines stay as they were."""
+        any more, their open deadlines stay as they were; those of documents
+        being re-planned wait for their new date."""
         finished = self._cq_document_model()._cq_locked_states
-        return [(f"{self._cq_document_field}.state", "not in", finished)]
+        return [
+            (f"{self._cq_document_field}.state", "not in", finished),
+            # being re-planned: not escalated on the deadline of before
+            (f"{self._cq_document_field}.deadlines_replanning", "=", False),
+        ]
 
     def _cq_kind_labels(self):
         return dict(self._fields["kind"]._description_selection(self.env))

@@ -177,6 +177,7 @@ class CqTicket(models.Model):
         "mail.activity.mixin",
         "cq.composer.mixin",
         "cq.source.mixin",
+        "cq.deadline.replan.mixin",
     ]
     _order = "received_date desc, id desc"
     _check_company_auto = True
@@ -214,8 +215,11 @@ class CqTicket(models.Model):
         "capa_waived_date",
         # found by the repeat detection of the later tickets
         "repeated_by_ids",
+        # set and cleared by the re-planning of deadlines
+        "deadlines_replanning",
     )
     _cq_escalation_subtype = "customer_quality.mt_cq_ticket_escalated"
+    _cq_replan_states = OPEN_STATES
     _cq_officer_fields = ("capa_ids",)
     _cq_next_steps = (
         "confirm_readback",
@@ -287,11 +291,11 @@ class CqTicket(models.Model):
         string="Commercial entity",
         related="partner_id.commercial_partner_id",
         store=True,
+        precompute=True,
         index=True,
     )
     contact_id = fields.Many2one(
         "res.partner",
-        precompute=True,
         string="Contact person",
         check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
@@ -528,11 +532,11 @@ class CqTicket(models.Model):
         SEVERITIES,
         compute="_compute_severity",
         store=True,
+        precompute=True,
         string="Severity by criteria",
         help="Serious when any seriousness criterion is ticked or the loss "
         "claimed is above the company's threshold, else general. Computed; "
         "a quality manager may override it.",
-        precompute=True,
     )
     severity_override = fields.Selection(
         SEVERITIES,
@@ -554,11 +558,11 @@ class CqTicket(models.Model):
         SEVERITIES,
         compute="_compute_severity",
         store=True,
+        precompute=True,
         tracking=True,
         index=True,
         help="The severity the ticket is handled with: the override if a quality"
         " manager set one, else the severity by criteria. It sets the "
-        precompute=True,
         "deadlines and the approval level.",
     )
     urgent = fields.Boolean(
@@ -737,11 +741,11 @@ class CqTicket(models.Model):
         string="Approval level",
         compute="_compute_approval_level",
         store=True,
+        precompute=True,
         tracking=True,
         help="Who must approve the decision: the general manager for serious "
         "complaints or decisions reaching the company's general manager "
         "amount, the quality manager for those reaching the quality manager"
-        precompute=True,
         " amount, else the department manager.",
     )
     approver_id = fields.Many2one(
@@ -924,12 +928,12 @@ class CqTicket(models.Model):
     # ------------------------------------------------------------------
     @api.depends("contact_id", "partner_id")
     def _compute_contact_details(self):
+        # both people of every ticket in one read
+        (self.contact_id | self.partner_id).mapped("email")
         for ticket in self:
             person = ticket.contact_id or ticket.partner_id
             if not person:
                 continue
-        # both people of every ticket in one read
-        (self.contact_id | self.partner_id).mapped("email")
             ticket.email_from = person.email or ticket.email_from
             ticket.phone = person.phone or person.mobile or ticket.phone
             address = (ticket.partner_id or person)._display_address(
@@ -977,11 +981,11 @@ class CqTicket(models.Model):
             threshold = ticket.company_id.cq_serious_loss_amount
             serious = any(ticket[name] for name in SERIOUS_CRITERIA) or bool(
                 threshold
+                and ticket.loss_amount > 0
                 and float_compare(
                     ticket.loss_amount,
                     threshold,
                     precision_rounding=ticket.currency_id.rounding,
-                and ticket.loss_amount > 0
                 )
                 > 0
             )
@@ -2279,13 +2283,13 @@ class CqTicket(models.Model):
                         "kind": kind,
                         "round": rounds[ticket_id],
                         "date_deadline": date,
+                        # not met yet: said, so that the status computed before
+                        # the insert need not look it up (bench/)
+                        "date_met": False,
                     }
                 )
             elif not deadline.date_met and deadline.date_deadline != date:
                 old = deadline.date_deadline
-                        # not met yet: said, so that the status computed before
-                        # the insert need not look it up (bench/)
-                        "date_met": False,
                 deadline.write({"date_deadline": date, "date_escalated": False})
                 moved.setdefault(ticket_id, []).append(
                     self.env._(
@@ -2318,16 +2322,6 @@ class CqTicket(models.Model):
             obsolete.unlink()
         if to_create:
             Deadline.create(to_create)
-
-    @api.model
-    def _cq_resync_open(self, domain):
-        """Recompute the open deadlines of the open tickets matching ``domain``."""
-        tickets = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(domain + [("state", "in", OPEN_STATES)])
-        )
-        tickets._cq_sync_deadlines()
 
     @api.model
     def _cq_recompute_open_severity(self, domain):
