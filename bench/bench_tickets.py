@@ -506,9 +506,9 @@ def grow_open_tickets(registry, templates, total):
         cr.execute(
             SQL(
                 """
-                INSERT INTO cq_ticket_deadline (ticket_id, company_id, kind, date_deadline, status,
+                INSERT INTO cq_ticket_deadline (ticket_id, company_id, kind, round, date_deadline, status,
                                                 create_uid, create_date, write_uid, write_date)
-                SELECT n.id, d.company_id, d.kind,
+                SELECT n.id, d.company_id, d.kind, d.round,
                        CASE WHEN mod(g, %(every)s) = 0 THEN d.date_deadline - %(shift)s ELSE d.date_deadline END,
                        d.status, d.create_uid, d.create_date, d.write_uid, d.write_date
                   FROM cq_ticket n
@@ -549,15 +549,21 @@ def rearm_escalations(registry):
         )
 
 
-def run_cron_child(db):
-    """Run the escalation cron once in this (fresh) process as the cron worker does
+CRONS = {
+    "escalation": "customer_quality.ir_cron_cq_escalation",
+    "replan": "customer_quality.ir_cron_cq_replan_deadlines",
+}
+
+
+def run_cron_child(db, which="escalation"):
+    """Run a cron once in this (fresh) process as the cron worker does
     (ir.cron._run_job: progress record, commit, _callback, commit) and print one JSON line."""
     from odoo import api
 
     registry = start_odoo(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, 1, {})
-        cron = env.ref("customer_quality.ir_cron_cq_escalation")
+        cron = env.ref(CRONS[which])
         job = {
             "id": cron.id,
             "user_id": cron.user_id.id,
@@ -574,6 +580,10 @@ def run_cron_child(db):
             "AND date_escalated IS NULL AND date_deadline <= now() at time zone 'UTC'"
         )
         missed, missed_tickets = cr.fetchone()
+        cr.execute(
+            "SELECT count(*) FROM cq_deadline_replan_item WHERE res_model = 'cq.ticket'"
+        )
+        marked = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM mail_activity")
         activities_before = cr.fetchone()[0]
         cr.execute("SELECT coalesce(max(id), 0) FROM mail_mail")
@@ -606,6 +616,10 @@ def run_cron_child(db):
             "AND date_escalated IS NULL AND date_deadline <= now() at time zone 'UTC'"
         )
         left = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM cq_deadline_replan_item WHERE res_model = 'cq.ticket'"
+        )
+        still_marked = cr.fetchone()[0]
     print(
         "CRON_RESULT "
         + json.dumps(
@@ -624,18 +638,28 @@ def run_cron_child(db):
                 "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "mails_queued": mails,
                 "mails_sent": _FakeSmtp.sent,
+                "marked": marked,
+                "still_marked": still_marked,
             }
         ),
         flush=True,
     )
 
 
+def cron_child_command(db, which="escalation"):
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--db",
+        db,
+        "--cron-child",
+        which,
+    ]
+
+
 def cron_stage(db, label):
     result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--db", db, "--cron-child"],
-        capture_output=True,
-        text=True,
-        check=False,
+        cron_child_command(db), capture_output=True, text=True, check=False
     )
     lines = [
         line for line in result.stdout.splitlines() if line.startswith("CRON_RESULT ")
@@ -695,6 +719,96 @@ def bench_cron(registry, ctx, db, stages):
 
 
 # ----------------------------------------------------------------------
+# (3) Re-planning after a change of the working calendar
+# ----------------------------------------------------------------------
+def run_replan_job(db, kill_after=None):
+    """The re-planning cron in a fresh process; killed after ``kill_after``
+    seconds when given (a crash), else run to its end. Returns its result (None
+    when killed) and the wall time."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        cron_child_command(db, "replan"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = child.communicate(timeout=kill_after)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        return None, time.perf_counter() - start
+    lines = [line for line in out.splitlines() if line.startswith("CRON_RESULT ")]
+    if child.returncode or not lines:
+        log(out[-3000:])
+        log(err[-5000:])
+        sys.exit("The re-planning job failed.")
+    return json.loads(lines[-1][len("CRON_RESULT ") :]), time.perf_counter() - start
+
+
+def count_marked(registry):
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM cq_deadline_replan_item WHERE res_model = 'cq.ticket'"
+        )
+        return cr.fetchone()[0]
+
+
+def bench_replan(registry, db, crash_after):
+    """Move Monday morning's start on the company calendar, as a user saving the
+    calendar form would, over the open tickets of (2); then the queued job."""
+    from odoo import api
+
+    log()
+    log("Re-planning after a calendar change (the open tickets of the cron stages)")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, 1, {})
+        calendar = env.ref("base.main_company")._cq_calendar()
+        monday = calendar.attendance_ids.filtered(
+            lambda a: a.dayofweek == "0" and a.day_period == "morning"
+        )[:1]
+        cr.execute(
+            "SELECT count(*) FROM cq_ticket WHERE state NOT IN ('closed', 'cancelled')"
+        )
+        open_tickets = cr.fetchone()[0]
+        queries_before = cr.sql_log_count
+        start = time.perf_counter()
+        monday.hour_from = monday.hour_from + 0.5
+        env.flush_all()
+        cr.commit()
+        save = time.perf_counter() - start
+        save_queries = cr.sql_log_count - queries_before
+    marked = count_marked(registry)
+    log(
+        f"  the save: {save:.2f} s, {save_queries} queries; {marked} of {open_tickets} open "
+        f"tickets marked for re-planning"
+    )
+    crashed_left = None
+    if crash_after:
+        _result, wall = run_replan_job(db, kill_after=crash_after)
+        crashed_left = count_marked(registry)
+        log(
+            f"  the job killed after {wall:.1f} s: {marked - crashed_left} re-planned and "
+            f"committed, {crashed_left} still marked"
+        )
+    result, wall = run_replan_job(db)
+    log(
+        f"  the job{' (resumed)' if crash_after else ''}: {result['seconds']:.1f} s "
+        f"({wall:.1f} s with the process start), {result['queries']} queries, "
+        f"{result['marked']} marked before, {result['still_marked']} after; RSS "
+        f"{result['rss_before']:.0f} -> peak {result['rss_peak']:.0f} MB"
+    )
+    return {
+        "open_tickets": open_tickets,
+        "save_seconds": save,
+        "save_queries": save_queries,
+        "marked": marked,
+        "crashed_left": crashed_left,
+        "job": result,
+    }
+
+
+# ----------------------------------------------------------------------
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -740,12 +854,20 @@ def main():
         help="also cProfile the creation of N tickets one by one",
     )
     parser.add_argument("--profile-mode", default="single", choices=["single", "batch"])
-    parser.add_argument("--cron-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-replan", action="store_true")
+    parser.add_argument(
+        "--replan-crash-after",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="kill the first re-planning job after S seconds, then resume it (0: no crash)",
+    )
+    parser.add_argument("--cron-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     db = args.db or f"cq_bench_{os.getpid()}"
     if args.cron_child:
-        run_cron_child(db)
+        run_cron_child(db, args.cron_child)
         return
 
     started = time.perf_counter()
@@ -770,6 +892,8 @@ def main():
         if not args.skip_cron:
             stages = [int(x) for x in args.cron_stages.split(",") if x]
             bench_cron(registry, ctx, db, stages)
+            if not args.skip_replan:
+                bench_replan(registry, db, args.replan_crash_after)
     finally:
         if not args.reuse and not args.keep:
             drop(db)

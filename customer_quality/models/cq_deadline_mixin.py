@@ -113,11 +113,12 @@ class CqDeadlineMixin(models.AbstractModel):
         """Deadlines of documents still running: finished ones have nothing due
         any more, their open deadlines stay as they were; those of documents
         being re-planned wait for their new date."""
-        finished = self._cq_document_model()._cq_locked_states
+        Document = self._cq_document_model()
+        finished = Document._cq_locked_states
         return [
             (f"{self._cq_document_field}.state", "not in", finished),
             # being re-planned: not escalated on the deadline of before
-            (f"{self._cq_document_field}.deadlines_replanning", "=", False),
+            (self._cq_document_field, "not in", Document._cq_replan_queue()),
         ]
 
     def _cq_kind_labels(self):

@@ -77,7 +77,7 @@ class TestDeadlineReplan(CqCapaCommon):
 
     def test_job_works_by_batches(self):
         self._move_monday_morning()
-        done = self.env["cq.ticket"]._cq_replan_marked(batch_size=1)
+        done = self.env["cq.ticket"]._cq_replan_queued(batch_size=1)
         self.assertGreaterEqual(done, 2)
         self.assertFalse(
             self.env["cq.ticket"].search_count([("deadlines_replanning", "=", True)])
