@@ -409,7 +409,12 @@ def check_records(registry, model, after):
     return n, deadlines, activities, slas
 
 
+FIGURES = ("seconds", "queries", "records", "deadlines", "activities", "slas")
+
+
 def run_cell(registry, uid, uctx, kind, n, mode, rng, first, profile=None):
+    """``n`` records of ``kind`` created as ``uid``: one transaction each (single)
+    or all in one (batch). Returns the totals of FIGURES."""
     model, make, _label = RECORDS[kind]
     before = max_id(registry, model)
     seconds, queries = create_records(
@@ -428,20 +433,28 @@ def run_cell(registry, uid, uctx, kind, n, mode, rng, first, profile=None):
     created, deadlines, activities, slas = check_records(registry, model, before)
     if created != n:
         sys.exit(f"{kind}: {created} records created instead of {n}")
+    return dict(
+        zip(FIGURES, (seconds, queries, n, deadlines, activities, slas), strict=True)
+    )
+
+
+def per_record(totals):
+    n = totals["records"]
     return {
-        "ms": seconds * 1000 / n,
-        "q": queries / n,
-        "deadlines": deadlines / n,
-        "activities": activities / n,
-        "slas": slas / n,
+        "ms": totals["seconds"] * 1000 / n,
+        "q": totals["queries"] / n,
+        "deadlines": totals["deadlines"] / n,
+        "activities": totals["activities"] / n,
+        "slas": totals["slas"] / n,
     }
 
 
-def bench(registry, ctx, users, modes, kinds, n, rounds, warmup):
-    """Every (user, mode) group creates ``n`` records of every kind in each round,
-    one kind after the other; the order of the groups and of the kinds turns by one
-    each round, so that every kind sees the same load. A warm-up of ``warmup``
-    records per cell comes first, not counted."""
+def bench(registry, ctx, users, modes, kinds, n, rounds, warmup, chunk):
+    """In each round, every (user, mode) group creates ``n`` records of every kind,
+    the kinds taking turns: by chunks of ``chunk`` records one by one (single), in
+    one create of ``n`` each (batch). The order of the groups and of the kinds turns
+    by one each round. A warm-up of ``warmup`` records per cell comes first, not
+    counted. Returns {(user, mode, kind): [per-record figures of each round]}."""
     contexts = user_contexts(ctx, users)
     groups = [(u, m) for u in users for m in modes]
     results = {(u, m, k): [] for u, m in groups for k in kinds}
@@ -456,42 +469,68 @@ def bench(registry, ctx, users, modes, kinds, n, rounds, warmup):
         for gi in range(len(groups)):
             u, m = groups[(gi + r) % len(groups)]
             uid, uctx = contexts[u]
-            for ki in range(len(kinds)):
-                k = kinds[(ki + r) % len(kinds)]
-                rng = random.Random(1000 * r + ki)
-                results[(u, m, k)].append(
-                    run_cell(registry, uid, uctx, k, n, m, rng, r * n)
-                )
+            order = [kinds[(ki + r) % len(kinds)] for ki in range(len(kinds))]
+            # the same values for every group in a round, other values each round
+            rngs = {k: random.Random(1000 * r + list(RECORDS).index(k)) for k in kinds}
+            totals = {k: dict.fromkeys(FIGURES, 0) for k in kinds}
+            size = chunk if m == "single" else n
+            for offset in range(0, n, size):
+                for k in order:
+                    cell = run_cell(
+                        registry,
+                        uid,
+                        uctx,
+                        k,
+                        min(size, n - offset),
+                        m,
+                        rngs[k],
+                        r * n + offset,
+                    )
+                    for f in FIGURES:
+                        totals[k][f] += cell[f]
+            for k in kinds:
+                results[(u, m, k)].append(per_record(totals[k]))
+        u, m = groups[0]
         log(
             f"  round {r + 1}/{rounds}: {time.perf_counter() - start:5.1f} s, load average "
-            f"{os.getloadavg()[0]:.2f}; "
-            + ", ".join(
-                f"{u}/{m}/{k} {results[(u, m, k)][-1]['ms']:.1f}"
-                for u, m in groups[:1]
-                for k in kinds
-            )
+            f"{os.getloadavg()[0]:.2f}; {u} {m}: "
+            + ", ".join(f"{k} {results[(u, m, k)][-1]['ms']:.1f}" for k in kinds)
             + " ms/rec"
         )
-    return {
-        key: {
-            field: statistics.median(c[field] for c in cells)
-            for field in ("ms", "q", "deadlines", "activities", "slas")
-        }
-        | {"spread": (min(c["ms"] for c in cells), max(c["ms"] for c in cells))}
-        for key, cells in results.items()
-    }
+    return results
 
 
-def print_table(med, users, modes, kinds, n, rounds):
+def summarise(results):
+    """Medians over the rounds: of the per-record figures, and of each round's
+    ratios (a row against the baseline and the anchors of the same round, which
+    ran beside it)."""
+    med = {}
+    for (u, m, k), rounds in results.items():
+        c = {f: statistics.median(r[f] for r in rounds) for f in rounds[0]}
+        c["spread"] = (min(r["ms"] for r in rounds), max(r["ms"] for r in rounds))
+        for other in ("baseline", *ANCHORS):
+            if (u, m, other) in results:
+                c[f"x_{other}"] = statistics.median(
+                    r["ms"] / o["ms"]
+                    for r, o in zip(rounds, results[(u, m, other)], strict=True)
+                )
+        med[(u, m, k)] = c
+    return med
+
+
+def print_table(med, users, modes, kinds, n, rounds, chunk):
     log()
     log(
-        f"Record creation, {n} creates x {rounds} interleaved rounds, medians over rounds; tracking on;"
+        f"Record creation, {n} creates per row x {rounds} interleaved rounds, medians over the rounds; tracking on;"
     )
     log(
-        "single = one create([vals]) + commit per record, batch = one create(vals_list) of the round;"
+        f"single = one create([vals]) + commit per record, the rows taking turns by {chunk}; batch = one"
     )
     log(
-        "queries = cr.sql_log_count after cr.flush() (all of the transaction but the COMMIT); time with the commit"
+        "create(vals_list) of the round's records; queries = cr.sql_log_count after cr.flush() (all of the"
+    )
+    log(
+        "transaction but the COMMIT); time with the commit; x = median of the rounds' ratios (same round)"
     )
     head = (
         f"{'user':<15} | {'mode':<6} | {'record':<46} | {'ms/rec':>6} | {'min-max':>11} | {'q/rec':>5} | "
@@ -504,13 +543,9 @@ def print_table(med, users, modes, kinds, n, rounds):
             base = med.get((u, m, "baseline"))
             for k in kinds:
                 c = med[(u, m, k)]
-                ratio = f"{c['ms'] / base['ms']:6.2f}" if base else f"{'':>6}"
+                ratio = f"{c['x_baseline']:6.2f}" if base else f"{'':>6}"
                 vs = {
-                    a: (
-                        f"{c['ms'] / med[(u, m, a)]['ms']:.2f}"
-                        if k in OURS and (u, m, a) in med
-                        else ""
-                    )
+                    a: f"{c[f'x_{a}']:.2f}" if k in OURS and f"x_{a}" in c else ""
                     for a in ANCHORS
                 }
                 extra = ""
@@ -541,23 +576,19 @@ def print_targets(med, users, modes):
         for m in modes:
             if (u, m, "baseline") not in med:
                 continue
-            base = med[(u, m, "baseline")]["ms"]
             for k, limit in (("cq_plain", TARGET_PLAIN), ("cq_goods", TARGET_GOODS)):
                 if (u, m, k) not in med:
                     continue
                 c = med[(u, m, k)]
                 checks = [
                     (
-                        f"<= {limit} x bare ({c['ms'] / base:.2f})",
-                        c["ms"] / base <= limit,
+                        f"<= {limit} x bare ({c['x_baseline']:.2f})",
+                        c["x_baseline"] <= limit,
                     )
                 ]
                 for a in ANCHORS:
-                    if (u, m, a) in med:
-                        am = med[(u, m, a)]["ms"]
-                        checks.append(
-                            (f"< {a} ({c['ms']:.1f} vs {am:.1f} ms)", c["ms"] < am)
-                        )
+                    if f"x_{a}" in c:
+                        checks.append((f"< {a} ({c[f'x_{a}']:.3f} x)", c[f"x_{a}"] < 1))
                 checks.append(
                     (
                         f"deadlines planned ({c['deadlines']:.1f}/ticket)",
@@ -586,8 +617,10 @@ def profile_row(registry, ctx, kind, user, mode, n):
     uid, uctx = user_contexts(ctx, [user])[user]
     run_cell(registry, uid, uctx, kind, 20, mode, random.Random(99), 10**6)
     profile = cProfile.Profile()
-    cell = run_cell(
-        registry, uid, uctx, kind, n, mode, random.Random(1), 0, profile=profile
+    cell = per_record(
+        run_cell(
+            registry, uid, uctx, kind, n, mode, random.Random(1), 0, profile=profile
+        )
     )
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
@@ -616,6 +649,12 @@ def main():
         type=int,
         default=20,
         help="records per cell created first, not counted (default 20)",
+    )
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=20,
+        help="one by one, the rows take turns by this many records (default 20)",
     )
     parser.add_argument(
         "--users",
@@ -685,10 +724,19 @@ def main():
                 f"\nCreating {args.n} records x {len(kinds)} rows x {len(users)} users x {len(modes)} modes, "
                 f"{args.rounds} rounds"
             )
-            med = bench(
-                registry, ctx, users, modes, kinds, args.n, args.rounds, args.warmup
+            results = bench(
+                registry,
+                ctx,
+                users,
+                modes,
+                kinds,
+                args.n,
+                args.rounds,
+                args.warmup,
+                args.chunk,
             )
-            print_table(med, users, modes, kinds, args.n, args.rounds)
+            med = summarise(results)
+            print_table(med, users, modes, kinds, args.n, args.rounds, args.chunk)
             print_targets(med, users, modes)
     finally:
         if not args.reuse and not args.keep:
