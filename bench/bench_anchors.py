@@ -4,7 +4,7 @@
 
 Run from the repository root::
 
-    python3 bench/bench_anchors.py                 # ~8 min on 2 cores, install included
+    python3 bench/bench_anchors.py                 # ~8 min on 2 quiet cores (est.), install included
     python3 bench/bench_anchors.py --profile rma   # cProfile of one row's creations
 
 It fetches OCA's helpdesk_mgmt, helpdesk_mgmt_sla, rma and rma_sale 18.0 wheels
