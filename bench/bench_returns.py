@@ -116,39 +116,7 @@ def setup(registry):
                     for i in range(CUSTOMERS)
                 ]
             )
-            rng = random.Random(7)
-            products = env["product.product"].create(
-                [
-                    {
-                        "name": f"Brake part {i:03d}",
-                        "default_code": f"BP-{i:03d}",
-                        "type": "consu",
-                        "is_storable": True,
-                        "tracking": "lot"
-                        if i < LINES and i % TRACKED_EVERY == 0
-                        else "none",
-                        "list_price": rng.randrange(20, 400),
-                        "standard_price": rng.randrange(10, 200),
-                        "invoice_policy": "delivery",
-                    }
-                    for i in range(PRODUCTS)
-                ]
-            )
-            stock = warehouse.lot_stock_id
-            Quant = env["stock.quant"]
-            for product in products[:LINES]:
-                lot = False
-                if product.tracking == "lot":
-                    lot = env["stock.lot"].create(
-                        {
-                            "name": f"LOT-{product.default_code}",
-                            "product_id": product.id,
-                            "company_id": company.id,
-                        }
-                    )
-                Quant._update_available_quantity(
-                    product, stock, 1_000_000, lot_id=lot or None
-                )
+            make_products(env, warehouse, PRODUCTS, LINES, random.Random(7))
         ctx = {
             "company": company.id,
             "vendor": env["res.partner"].search([("name", "=", "Bench Supplier")]).id,
@@ -164,6 +132,41 @@ def setup(registry):
             .ids,
         }
     return ctx
+
+
+def make_products(env, warehouse, count, stocked, rng):
+    """``count`` storable products BP-000...; the first ``stocked`` have 1 000 000
+    units in the warehouse's stock, one in TRACKED_EVERY of them lot-tracked (one
+    lot each). Returns the products."""
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"Brake part {i:03d}",
+                "default_code": f"BP-{i:03d}",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot" if i < stocked and i % TRACKED_EVERY == 0 else "none",
+                "list_price": rng.randrange(20, 400),
+                "standard_price": rng.randrange(10, 200),
+                "invoice_policy": "delivery",
+            }
+            for i in range(count)
+        ]
+    )
+    stock = warehouse.lot_stock_id
+    Quant = env["stock.quant"]
+    for product in products[:stocked]:
+        lot = False
+        if product.tracking == "lot":
+            lot = env["stock.lot"].create(
+                {
+                    "name": f"LOT-{product.default_code}",
+                    "product_id": product.id,
+                    "company_id": warehouse.company_id.id,
+                }
+            )
+        Quant._update_available_quantity(product, stock, 1_000_000, lot_id=lot or None)
+    return products
 
 
 # ----------------------------------------------------------------------

@@ -40,9 +40,12 @@ def odoo_root():
     return Path(list(spec.submodule_search_locations)[0]).resolve().parent
 
 
-def addons_path():
+def addons_path(extra=()):
+    """Odoo's, this repository's and the bench add-ons, then ``extra`` folders
+    (e.g. third-party add-ons unpacked for one scratch database only)."""
     root = odoo_root()
     paths = [root / "addons", root / "odoo" / "addons", REPO_ROOT, BENCH_DIR / "addons"]
+    paths += [Path(p) for p in extra]
     return ",".join(str(p) for p in paths if p.is_dir())
 
 
@@ -77,14 +80,14 @@ class RssSampler(threading.Thread):
 # ----------------------------------------------------------------------
 # Odoo in this process
 # ----------------------------------------------------------------------
-def start_odoo(db):
+def start_odoo(db, extra_addons=()):
     import odoo
 
     odoo.tools.config.parse_config(
         [
             "-d",
             db,
-            f"--addons-path={addons_path()}",
+            f"--addons-path={addons_path(extra_addons)}",
             "--log-level=warn",
             "--max-cron-threads=0",
         ]
@@ -118,7 +121,7 @@ def fake_smtp():
 # ----------------------------------------------------------------------
 # Scratch database
 # ----------------------------------------------------------------------
-def install(db, logfile, modules=MODULES):
+def install(db, logfile, modules=MODULES, extra_addons=()):
     log(
         f"Installing {modules} without demo data in scratch database {db} (log: {logfile})"
     )
@@ -133,7 +136,7 @@ def install(db, logfile, modules=MODULES):
         modules,
         "--without-demo=all",
         "--stop-after-init",
-        f"--addons-path={addons_path()}",
+        f"--addons-path={addons_path(extra_addons)}",
         "--log-level=warn",
         "--max-cron-threads=0",
         f"--logfile={logfile}",
@@ -299,14 +302,28 @@ def baseline_values(ctx, i, rng):
 # (1) Creation
 # ----------------------------------------------------------------------
 def create_records(
-    registry, ctx, model, n, mode, rng, first=0, batch=1000, profile=None
+    registry,
+    ctx,
+    model,
+    n,
+    mode,
+    rng,
+    first=0,
+    batch=1000,
+    profile=None,
+    uid=None,
+    make=None,
 ):
-    """Create ``n`` records as the quality officer, tracking on; one transaction per
-    record (``single``: a form save or an incoming email) or per ``batch`` records
-    (``batch``: an import). Returns (seconds, queries)."""
+    """Create ``n`` records as ``uid`` (default: the quality officer), tracking on;
+    one transaction per record (``single``: a form save or an incoming email) or per
+    ``batch`` records (``batch``: an import). ``make(ctx, i, rng)`` gives the values
+    (default: ticket_values for tickets, baseline_values otherwise). Returns
+    (seconds, queries)."""
     from odoo import api
 
-    make = ticket_values if model == "cq.ticket" else baseline_values
+    if make is None:
+        make = ticket_values if model == "cq.ticket" else baseline_values
+    uid = uid or ctx["officer"]
     size = 1 if mode == "single" else batch
     queries = 0
     elapsed = 0.0
@@ -318,9 +335,7 @@ def create_records(
         if profile:
             profile.enable()
         with registry.cursor() as cr:
-            env = api.Environment(
-                cr, ctx["officer"], {"tz": "Asia/Shanghai", "lang": "en_US"}
-            )
+            env = api.Environment(cr, uid, {"tz": "Asia/Shanghai", "lang": "en_US"})
             env[model].create(vals_list)
             cr.flush()  # ORM flush + precommit hooks (tracking messages), counted below
             queries += cr.sql_log_count
@@ -809,11 +824,9 @@ def bench_replan(registry, db, crash_after):
 
 
 # ----------------------------------------------------------------------
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", help="scratch database name (default cq_bench_<pid>)")
+def add_database_arguments(parser, prefix):
+    """--db, --reuse and --keep, as every bench script has them."""
+    parser.add_argument("--db", help=f"scratch database name (default {prefix}_<pid>)")
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -822,6 +835,24 @@ def main():
     parser.add_argument(
         "--keep", action="store_true", help="do not drop the database at the end"
     )
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def log_total(started):
+    log(
+        f"\nTotal bench time {time.perf_counter() - started:.0f} s; load average now "
+        f"{load_average()}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_database_arguments(parser, "cq_bench")
     parser.add_argument(
         "--sizes",
         default="1000,10000",
@@ -873,7 +904,7 @@ def main():
     started = time.perf_counter()
     log(
         f"customer_quality benchmark, {datetime.now():%Y-%m-%d %H:%M} local, {os.cpu_count()} CPUs, "
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"load average {load_average()}"
     )
     if not args.reuse:
         install(db, f"/tmp/{db}_install.log")
@@ -897,10 +928,7 @@ def main():
     finally:
         if not args.reuse and not args.keep:
             drop(db)
-    log(
-        f"\nTotal bench time {time.perf_counter() - started:.0f} s; load average now "
-        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    log_total(started)
 
 
 if __name__ == "__main__":
