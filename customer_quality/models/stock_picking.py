@@ -240,21 +240,3 @@ class StockPicking(models.Model):
                 )
             )
         return delivered
-        rounding = product.uom_id.rounding
-        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
-            raise ValidationError(
-                self.env._("The defective quantity must be more than zero.")
-            )
-        if float_compare(quantity, delivered, precision_rounding=rounding) > 0:
-            raise ValidationError(
-                self.env._(
-                    "The defective quantity (%(qty)s) is more than was delivered on "
-                    "%(picking)s (%(delivered)s %(uom)s%(lot)s).",
-                    qty=quantity,
-                    picking=self.name,
-                    delivered=delivered,
-                    uom=product.uom_id.name,
-                    lot=self.env._(" of lot %s", lot.name) if lot else "",
-                )
-            )
-        return delivered
