@@ -734,6 +734,98 @@ def bench_cron(registry, ctx, db, stages):
 
 
 # ----------------------------------------------------------------------
+# (2b) The ticket screens over the open tickets of (2)
+# ----------------------------------------------------------------------
+SCREEN_PAGE = 80
+
+
+def view_spec(env, view_type):
+    """The fields the web client reads for the view (relations with their display
+    name; the form's one2many lists with theirs)."""
+    from lxml import etree
+
+    views = env["cq.ticket"].get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    fields = views["models"]["cq.ticket"]["fields"]
+    spec = {}
+    for node in arch.iter("field"):
+        inner = any(
+            p.tag in ("list", "kanban", "form") and p is not arch
+            for p in node.iterancestors()
+        )
+        field = fields.get(node.get("name"))
+        if inner or not field:
+            continue
+        relational = field["type"] in ("many2one", "many2many", "one2many")
+        spec[node.get("name")] = {"fields": {"display_name": {}}} if relational else {}
+    return spec
+
+
+def bench_screens(registry, ctx, runs=5):
+    """Open the list, the kanban grouped by state, a form with all its tabs and
+    the overdue filter as the quality officer: median time of ``runs`` (each in a
+    new transaction, after one warm-up) and queries."""
+    import statistics
+
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(
+            cr, ctx["officer"], {"lang": "en_US", "tz": "Asia/Shanghai"}
+        )
+        specs = {kind: view_spec(env, kind) for kind in ("list", "kanban", "form")}
+        cr.execute("SELECT count(*) FROM cq_ticket")
+        total = cr.fetchone()[0]
+        cr.execute(
+            "SELECT max(id) FROM cq_ticket WHERE state NOT IN ('closed', 'cancelled')"
+        )
+        ticket_id = cr.fetchone()[0]
+
+    def kanban(Ticket):
+        groups = Ticket.web_read_group([], ["state"], ["state"], lazy=True)
+        for group in groups["groups"]:
+            Ticket.web_search_read(
+                group["__domain"], specs["kanban"], limit=SCREEN_PAGE
+            )
+
+    screens = {
+        # count_limit: as the web client asks (it shows "1-80 / 10000+" beyond)
+        "list": lambda T: T.web_search_read(
+            [], specs["list"], limit=SCREEN_PAGE, count_limit=10001
+        ),
+        "kanban by state": kanban,
+        "form, all tabs": lambda T: T.browse(ticket_id).web_read(specs["form"]),
+        "overdue filter": lambda T: T.web_search_read(
+            [("is_overdue", "=", True)],
+            specs["list"],
+            limit=SCREEN_PAGE,
+            count_limit=10001,
+        ),
+    }
+    log()
+    log(
+        f"Ticket screens as the quality officer over {total} tickets (pages of {SCREEN_PAGE})"
+    )
+    results = {}
+    for name, screen in screens.items():
+        times, queries = [], 0
+        for run in range(runs + 1):
+            with registry.cursor() as cr:
+                env = api.Environment(
+                    cr, ctx["officer"], {"lang": "en_US", "tz": "Asia/Shanghai"}
+                )
+                start = time.perf_counter()
+                before = cr.sql_log_count
+                screen(env["cq.ticket"])
+                if run:
+                    times.append(time.perf_counter() - start)
+                    queries = cr.sql_log_count - before
+        results[name] = (statistics.median(times), queries)
+        log(f"  {name:<16} {results[name][0] * 1000:8.1f} ms  {queries:>3} queries")
+    return results
+
+
+# ----------------------------------------------------------------------
 # (3) Re-planning after a change of the working calendar
 # ----------------------------------------------------------------------
 def run_replan_job(db, kill_after=None):
@@ -923,6 +1015,7 @@ def main():
         if not args.skip_cron:
             stages = [int(x) for x in args.cron_stages.split(",") if x]
             bench_cron(registry, ctx, db, stages)
+            bench_screens(registry, ctx)
             if not args.skip_replan:
                 bench_replan(registry, db, args.replan_crash_after)
     finally:

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, is_html_empty
+from odoo.tools.sql import create_index
 
 from .cq_category import CLASSIFICATIONS
 from .cq_deadline_rule import SEVERITIES, to_naive_utc
@@ -232,6 +233,19 @@ class CqTicket(models.Model):
         "record_acceptance",
         "follow_up",
     )
+
+    def init(self):
+        res = super().init()
+        # Performance (bench/): the lists open on the newest tickets; with this
+        # index a page of 80 is read from 100 000 tickets without sorting them
+        # all (and without PostgreSQL's JIT compiling the record rules: 1.3 s)
+        create_index(
+            self.env.cr,
+            "cq_ticket_received_date_id_index",
+            self._table,
+            ["received_date DESC", "id DESC"],
+        )
+        return res
 
     # ------------------------------------------------------------------
     # Identity

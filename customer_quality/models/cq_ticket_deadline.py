@@ -13,8 +13,11 @@ class CqTicketDeadline(models.Model):
     _rec_name = "kind"
     _cq_document_field = "ticket_id"
 
+    # auto_join: the record rules, which follow the ticket's, join the ticket
+    # row instead of listing every visible ticket in a subquery (bench/: 140 ms
+    # per read of a form's deadlines at 100 000 tickets)
     ticket_id = fields.Many2one(
-        "cq.ticket", required=True, ondelete="cascade", index=True
+        "cq.ticket", required=True, ondelete="cascade", index=True, auto_join=True
     )
     company_id = fields.Many2one(
         related="ticket_id.company_id", store=True, index=True, precompute=True
