@@ -77,7 +77,9 @@ class RssSampler(threading.Thread):
 # ----------------------------------------------------------------------
 # Odoo in this process
 # ----------------------------------------------------------------------
-def start_odoo(db):
+def start_odoo(db, *extra):
+    """The registry of ``db`` in this process (``extra``: more Odoo options,
+    e.g. ``--data-dir``); outgoing mail goes to a fake SMTP session."""
     import odoo
 
     odoo.tools.config.parse_config(
@@ -87,6 +89,7 @@ def start_odoo(db):
             f"--addons-path={addons_path()}",
             "--log-level=warn",
             "--max-cron-threads=0",
+            *extra,
         ]
     )
     fake_smtp()
