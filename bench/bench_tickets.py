@@ -80,7 +80,10 @@ class RssSampler(threading.Thread):
 # ----------------------------------------------------------------------
 # Odoo in this process
 # ----------------------------------------------------------------------
-def start_odoo(db, extra_addons=()):
+def start_odoo(db, *extra, extra_addons=()):
+    """The registry of ``db`` in this process (``extra``: more Odoo options,
+    e.g. ``--data-dir``; ``extra_addons``: more add-on folders); outgoing mail
+    goes to a fake SMTP session."""
     import odoo
 
     odoo.tools.config.parse_config(
@@ -90,6 +93,7 @@ def start_odoo(db, extra_addons=()):
             f"--addons-path={addons_path(extra_addons)}",
             "--log-level=warn",
             "--max-cron-threads=0",
+            *extra,
         ]
     )
     fake_smtp()

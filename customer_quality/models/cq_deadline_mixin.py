@@ -1,9 +1,13 @@
+import logging
+import random
+import time
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_index
 
 from .cq_recipient_lang import env_for
@@ -18,6 +22,9 @@ STATUSES = [
 
 ESCALATION_BATCH = 500
 REFRESH_BATCH = 500
+BATCH_TRIES = 5  # as Odoo retries a request that failed to serialise
+
+_logger = logging.getLogger(__name__)
 
 
 class CqDeadlineMixin(models.AbstractModel):
@@ -147,6 +154,65 @@ class CqDeadlineMixin(models.AbstractModel):
         self._escalate_missed()
 
     @api.model
+    def _cq_commits_batches(self):
+        """Whether this run is the cron's, which commits each batch."""
+        return bool(
+            self.env.context.get("cq_escalation_commit", True)
+            and self.env["ir.cron"].env.context.get("ir_cron_progress_id")
+        )
+
+    @api.model
+    def _cq_batch_transaction(self, func):
+        """Run ``func`` (a batch, which locks its rows with ``_cq_lock``) and, in
+        the cron, commit it as a transaction of its own. Should a user's change
+        still slip in between the batch's first read and its lock, the batch
+        fails to serialise: it is rolled back and run again on what is committed
+        now, as Odoo retries a request, instead of failing the whole run
+        (bench/bench_load.py). Outside the cron (tests, a manual call) it runs in
+        the caller's transaction."""
+        if not self._cq_commits_batches():
+            return func()
+        for tryno in range(1, BATCH_TRIES + 1):
+            try:
+                result = func()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return result
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                if tryno == BATCH_TRIES:
+                    raise
+                _logger.info(
+                    "%s batch: %s, retried (%s tries left)",
+                    self._name,
+                    type(exc).__name__,
+                    BATCH_TRIES - tryno,
+                )
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                time.sleep(random.uniform(0.0, 0.5 * tryno))
+
+    def _cq_lock(self):
+        """These deadlines, their rows and their documents' locked until the
+        batch commits, less those a user's transaction is writing right now
+        (left to the next run). Users answer and acknowledge the documents while
+        the cron runs: without the lock, a batch of hundreds of documents that
+        takes seconds fails to serialise as soon as one of them is answered
+        meanwhile (bench/bench_load.py); with it, the user's request waits for
+        the batch and is retried by Odoo."""
+        if not self:
+            return self
+        self.env.cr.execute(
+            SQL(
+                "SELECT d.id FROM %s d JOIN %s doc ON doc.id = d.%s WHERE d.id IN %s"
+                " ORDER BY d.id FOR NO KEY UPDATE OF d, doc SKIP LOCKED",
+                SQL.identifier(self._table),
+                SQL.identifier(self._cq_document_model()._table),
+                SQL.identifier(self._cq_document_field),
+                tuple(self.ids),
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
     def _refresh_statuses(self):
         """Move open deadlines whose time came to due soon / overdue (set-based)."""
         now = fields.Datetime.now()
@@ -176,11 +242,24 @@ class CqDeadlineMixin(models.AbstractModel):
 
     @api.model
     def _write_status(self, deadlines, status, batch_size=REFRESH_BATCH):
-        """Write ``status`` by batches (with the documents' summaries): memory stays
-        flat however many deadlines came due (bench/). Open stays open: the
-        documents' next deadline does not change, nothing to track."""
+        """Write ``status`` by batches (with the documents' summaries), each
+        locked and committed on its own in the cron: memory stays flat however
+        many deadlines came due (bench/). Open stays open: the documents' next
+        deadline does not change, nothing to track."""
+
+        def write_batch(ids):
+            # what was met meanwhile keeps its status
+            batch = (
+                self.browse(ids)
+                ._cq_lock()
+                .filtered(
+                    lambda d: not d.date_met and d.status in ("on_time", "due_soon")
+                )
+            )
+            batch.with_context(mail_notrack=True).write({"status": status})
+
         for ids in split_every(batch_size, deadlines.ids):
-            self.browse(ids).with_context(mail_notrack=True).write({"status": status})
+            self._cq_batch_transaction(lambda ids=ids: write_batch(ids))
             if len(deadlines) > batch_size:
                 self.env.flush_all()
                 self.env.invalidate_all()
@@ -198,18 +277,22 @@ class CqDeadlineMixin(models.AbstractModel):
         ]
         cron = self.env["ir.cron"]
         done = 0
+
+        def escalate_batch():
+            batch = self.search(domain, limit=batch_size, order="id")._cq_lock()
+            if batch:
+                batch._escalate()
+                cron._notify_progress(
+                    done=done + len(batch), remaining=self.search_count(domain)
+                )
+            return len(batch)
+
         while True:
-            batch = self.search(domain, limit=batch_size, order="id")
-            if not batch:
+            # each batch is committed on its own (retried on a concurrent update)
+            escalated = self._cq_batch_transaction(escalate_batch)
+            if not escalated:
                 break
-            batch._escalate()
-            done += len(batch)
-            remaining = self.search_count(domain)
-            cron._notify_progress(done=done, remaining=remaining)
-            if self.env.context.get(
-                "cq_escalation_commit", True
-            ) and cron.env.context.get("ir_cron_progress_id"):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            done += escalated
             self.env.invalidate_all()
         return done
 
