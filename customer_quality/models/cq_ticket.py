@@ -1013,15 +1013,16 @@ class CqTicket(models.Model):
 
     @api.depends("state", "deadline_ids.date_deadline", "deadline_ids.status")
     def _compute_deadline_summary(self):
+        # plain loops (bench/: recomputed for every ticket whose deadline came due)
         for ticket in self:
-            pending = ticket.deadline_ids.filtered(
-                lambda d: d.status in ("on_time", "due_soon", "overdue")
-            )
-            if ticket.state in ("closed", "cancelled"):
-                # nothing is due any more on a finished ticket
-                pending = pending.browse()
-            ticket.date_deadline = min(pending.mapped("date_deadline"), default=False)
-            statuses = set(pending.mapped("status"))
+            dates, statuses = [], set()
+            # nothing is due any more on a finished ticket
+            if ticket.state not in ("closed", "cancelled"):
+                for deadline in ticket.deadline_ids:
+                    if deadline.status in ("on_time", "due_soon", "overdue"):
+                        dates.append(deadline.date_deadline)
+                        statuses.add(deadline.status)
+            ticket.date_deadline = min(dates, default=False)
             ticket.is_overdue = "overdue" in statuses
             if not ticket.deadline_ids or ticket.state == "cancelled":
                 ticket.deadline_status = False
