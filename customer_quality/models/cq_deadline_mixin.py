@@ -281,26 +281,54 @@ class CqDeadlineMixin(models.AbstractModel):
         # (bench/: a count per batch cost 16 scans of the missed deadlines)
         total = self.search_count(domain)
 
+        # each manager gets one digest of the run, sent once every batch is
+        # done (bench/: one per batch and manager, 16 mails at 100 000 tickets)
+        digests = {}
+
         def escalate_batch():
             batch = self.search(domain, limit=batch_size, order="id")._cq_lock()
+            found = {}
             if batch:
-                batch._escalate()
+                batch._escalate(digests=found)
                 cron._notify_progress(
                     done=done + len(batch),
                     remaining=max(total - done - len(batch), 0),
                 )
-            return len(batch)
+            return len(batch), found
 
         while True:
             # each batch is committed on its own (retried on a concurrent update)
-            escalated = self._cq_batch_transaction(escalate_batch)
+            escalated, found = self._cq_batch_transaction(escalate_batch)
             if not escalated:
                 break
+            for manager_id, lines in found.items():
+                digests.setdefault(manager_id, []).extend(lines)
             done += escalated
             self.env.invalidate_all()
+        if digests:
+            self._cq_batch_transaction(lambda: self._cq_send_digests(digests))
         return done
 
-    def _escalate(self):
+    @api.model
+    def _cq_send_digests(self, digests):
+        """One notification per manager listing what was escalated to them:
+        ``digests`` is {user id: [one line per document]}."""
+        Document = self._cq_document_model()
+        for manager in self.env["res.users"].browse(list(digests)):
+            lines = digests[manager.id]
+            env = env_for(self.env, manager)
+            intro = env._("Missed deadlines escalated to you:")
+            Document.sudo().message_notify(
+                partner_ids=manager.partner_id.ids,
+                subject=env._(
+                    "%s missed customer-quality deadlines escalated to you", len(lines)
+                ),
+                body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),
+            )
+
+    def _escalate(self, digests=None):
+        """Escalate these missed deadlines; the managers' digest lines go into
+        ``digests`` ({user id: lines}) when given, else are sent at once."""
         now = fields.Datetime.now()
         # the status refresh made most of them overdue already: writing it again
         # would recompute every document's deadline summary (bench/)
@@ -314,7 +342,7 @@ class CqDeadlineMixin(models.AbstractModel):
         labels = {}  # language -> the steps' names in it
         activity_values = []
         messages = []
-        digests = {}  # manager -> one line per document
+        lines_by_manager = {}  # manager id -> one line per document
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(
             Document._cq_escalation_subtype
         )
@@ -370,19 +398,14 @@ class CqDeadlineMixin(models.AbstractModel):
             )
             if manager:
                 line = Markup("<li>%s: %s</li>") % (document._get_html_link(), missed)
-                digests.setdefault(manager, []).append(line)
+                lines_by_manager.setdefault(manager.id, []).append(line)
         if messages:
             Document.sudo()._message_create(messages)
-        for manager, lines in digests.items():
-            env = env_for(self.env, manager)
-            intro = env._("Missed deadlines escalated to you:")
-            Document.sudo().message_notify(
-                partner_ids=manager.partner_id.ids,
-                subject=env._(
-                    "%s missed customer-quality deadlines escalated to you", len(lines)
-                ),
-                body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),
-            )
+        if digests is None:
+            self._cq_send_digests(lines_by_manager)
+        else:
+            for manager_id, lines in lines_by_manager.items():
+                digests.setdefault(manager_id, []).extend(lines)
         if activity_values:
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True

@@ -58,6 +58,29 @@ class TestTicketEscalation(CqCommon):
     def _cron(self):
         self.Deadline._cron_refresh_and_escalate()
 
+    def test_one_digest_per_manager_and_run_whatever_the_batches(self):
+        with freeze_time(FRI_1645) as frozen:
+            tickets = self._ticket() | self._ticket() | self._ticket()
+            frozen.move_to(MON_0820)
+            Digest = self.env["mail.message"].sudo()
+            before = Digest.search([], order="id desc", limit=1).id or 0
+            self.Deadline._refresh_statuses()
+            # one deadline per batch: the run still sends one digest
+            done = self.Deadline._escalate_missed(batch_size=1)
+        self.assertEqual(done, 6, "hand-off and determination of three tickets")
+        digests = Digest.search(
+            [
+                ("id", ">", before),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.team_manager.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(digests), 1)
+        self.assertIn("6 missed customer-quality deadlines", digests.subject)
+        for ticket in tickets:
+            self.assertIn(ticket.name, digests.body)
+        self.assertEqual(len(self._escalations(tickets)), 6, "one per batch here")
+
     def test_each_manager_reads_the_escalation_in_their_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
