@@ -289,7 +289,7 @@ class CqDeadlineMixin(models.AbstractModel):
             batch = self.search(domain, limit=batch_size, order="id")._cq_lock()
             found = {}
             if batch:
-                batch._escalate(digests=found)
+                found = batch._escalate()
                 cron._notify_progress(
                     done=done + len(batch),
                     remaining=max(total - done - len(batch), 0),
@@ -326,9 +326,11 @@ class CqDeadlineMixin(models.AbstractModel):
                 body=Markup("<p>%s</p><ul>%s</ul>") % (intro, Markup().join(lines)),
             )
 
-    def _escalate(self, digests=None):
-        """Escalate these missed deadlines; the managers' digest lines go into
-        ``digests`` ({user id: lines}) when given, else are sent at once."""
+    def _escalate(self):
+        """Escalate these missed deadlines.
+
+        :return: the lines of the managers' digests, {user id: [one line per
+          document]}, for ``_cq_send_digests`` once the run is done"""
         now = fields.Datetime.now()
         # the status refresh made most of them overdue already: writing it again
         # would recompute every document's deadline summary (bench/)
@@ -401,12 +403,8 @@ class CqDeadlineMixin(models.AbstractModel):
                 lines_by_manager.setdefault(manager.id, []).append(line)
         if messages:
             Document.sudo()._message_create(messages)
-        if digests is None:
-            self._cq_send_digests(lines_by_manager)
-        else:
-            for manager_id, lines in lines_by_manager.items():
-                digests.setdefault(manager_id, []).extend(lines)
         if activity_values:
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(activity_values)
+        return lines_by_manager

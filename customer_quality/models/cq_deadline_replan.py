@@ -6,7 +6,6 @@ from odoo.tools import SQL
 # re-plans them (bench/: 9 450 tickets took 21 s inside the user's save).
 REPLAN_INLINE = 200
 REPLAN_BATCH = 500
-REPLAN_MODELS = ("cq.ticket", "cq.capa")
 
 
 class CqDeadlineReplanItem(models.Model):
@@ -116,8 +115,11 @@ class CqDeadlineReplanMixin(models.AbstractModel):
 
     @api.model
     def _cron_replan_deadlines(self):
-        for model in REPLAN_MODELS:
-            self.env[model]._cq_replan_queued()
+        """Re-plan what is queued, of every model using this mixin."""
+        mixin = "cq.deadline.replan.mixin"
+        for name in self.env.registry.descendants([mixin], "_inherit"):
+            if not self.env[name]._abstract:
+                self.env[name]._cq_replan_queued()
 
     @api.model
     def _cq_replan_queued(self, batch_size=REPLAN_BATCH):

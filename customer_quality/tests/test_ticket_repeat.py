@@ -6,7 +6,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .test_capa_workflow import CqCapaCommon
@@ -42,6 +42,17 @@ class TestTicketRepeat(CqCapaCommon):
         self.assertFalse(first.is_repeat)
         self.assertTrue(second.is_repeat)
         self.assertEqual(second.repeat_of_ids, first)
+        self.assertEqual(first.repeated_by_ids, second, "the other side")
+
+    def test_repeated_by_is_the_detection_s_own(self):
+        first = self._problem(T0)
+        other = self._problem(T0 + relativedelta(years=3))
+        for user in (self.officer, self.quality_manager):
+            with self.assertRaises(UserError):
+                first.with_user(user).write(
+                    {"repeated_by_ids": [Command.link(other.id)]}
+                )
+        self.assertFalse(first.repeated_by_ids)
 
     def test_window_edges(self):
         first = self._problem(T0)
